@@ -1,0 +1,34 @@
+# The single entry point. `make lab` and `make test` both create .venv on first use.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: lab test execute bench clean help
+
+help:
+	@echo "make lab      open JupyterLab on notebooks/00_start_here.ipynb"
+	@echo "make test     run the whole test suite (helpers, notebook hygiene, nbval on every notebook)"
+	@echo "make execute  re-run every notebook from a clean kernel and store its outputs"
+	@echo "make bench    time each notebook in a fresh kernel (wall time, peak memory)"
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+execute: $(STAMP)
+	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+
+bench: $(STAMP)
+	$(BIN)/python tools/benchmark_notebooks.py $(NOTEBOOKS)
+
+clean:
+	rm -rf build .pytest_cache

@@ -1,0 +1,73 @@
+"""helpers.setup: seeds, COURSE_SEED, bad input, plot style, quiet TensorFlow start-up."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+import helpers
+
+
+def test_setup_returns_seed_and_seeds_every_generator(monkeypatch):
+    monkeypatch.delenv(helpers.SEED_ENV_VAR, raising=False)
+    assert helpers.setup(seed=123) == 123
+    first = (random.random(), np.random.rand(), float(helpers.import_keras_quietly().random.uniform(())))
+    helpers.setup(seed=123)
+    second = (random.random(), np.random.rand(), float(helpers.import_keras_quietly().random.uniform(())))
+    assert first == second
+    helpers.setup(seed=124)
+    third = (random.random(), np.random.rand(), float(helpers.import_keras_quietly().random.uniform(())))
+    assert third != first
+
+
+def test_course_seed_overrides_the_argument(monkeypatch):
+    monkeypatch.setenv(helpers.SEED_ENV_VAR, "7")
+    assert helpers.setup(seed=42) == 7
+    assert helpers.resolve_seed(42) == 7
+
+
+def test_empty_course_seed_means_no_override(monkeypatch):
+    monkeypatch.setenv(helpers.SEED_ENV_VAR, "")
+    assert helpers.resolve_seed(42) == 42
+
+
+@pytest.mark.parametrize("bad", [-1, 2**32])
+def test_out_of_range_seed_is_a_value_error_naming_it(monkeypatch, bad):
+    monkeypatch.delenv(helpers.SEED_ENV_VAR, raising=False)
+    with pytest.raises(ValueError, match=rf"seed.*{bad}"):
+        helpers.setup(seed=bad)
+
+
+@pytest.mark.parametrize("bad", [1.5, "42", None, True])
+def test_non_integer_seed_is_a_type_error_naming_it(monkeypatch, bad):
+    monkeypatch.delenv(helpers.SEED_ENV_VAR, raising=False)
+    with pytest.raises(TypeError, match=r"seed must be an int.*" + repr(bad).replace(".", r"\.")):
+        helpers.setup(seed=bad)
+
+
+@pytest.mark.parametrize("bad", ["abc", "-3", "1.5", "4294967296"])
+def test_bad_course_seed_is_a_value_error_naming_the_variable(monkeypatch, bad):
+    monkeypatch.setenv(helpers.SEED_ENV_VAR, bad)
+    with pytest.raises(ValueError, match=rf"COURSE_SEED.*{bad.replace('.', '[.]')}"):
+        helpers.setup(seed=1)
+
+
+def test_plot_style_is_applied():
+    import matplotlib as mpl
+
+    helpers.setup(seed=0)
+    colors = [entry["color"] for entry in mpl.rcParams["axes.prop_cycle"]]
+    styles = [entry["linestyle"] for entry in mpl.rcParams["axes.prop_cycle"]]
+    assert colors[:3] == list(helpers.COLORS[:3])
+    assert len(set(map(str, styles))) == len(styles), "each curve needs its own dash pattern for black-and-white print"
+
+
+def test_requirements_are_pinned_and_installed():
+    pins = helpers.pinned_requirements()
+    for name in ("tensorflow", "keras", "scikit-learn", "matplotlib", "nbval", "pytest", "pytest-xdist"):
+        assert name in pins, f"{name} is not pinned with == in requirements.txt"
+    assert pins["tensorflow"] == "2.21.0"
+    assert pins["keras"].startswith("3.")
+    assert helpers.requirement_mismatches() == []

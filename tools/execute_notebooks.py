@@ -1,0 +1,41 @@
+"""Re-run notebooks top to bottom from a clean kernel and store their outputs in place (make execute).
+
+Usage: python tools/execute_notebooks.py [NOTEBOOK ...]   (default: every notebooks/NN_*.ipynb)
+A notebook whose run fails is left untouched and the script exits non-zero.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import nbformat
+from nbclient.exceptions import CellExecutionError
+
+from notebook_kernel import notebook_paths, run_notebook
+
+# The same kernelspec everywhere, so re-running on another machine does not change the file.
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def main(argv: list[str]) -> int:
+    failed = []
+    for path in notebook_paths(argv):
+        nb = nbformat.read(path, as_version=4)
+        try:
+            result = run_notebook(nb, cwd=path.parent)
+        except CellExecutionError as exc:
+            print(f"FAILED {path.name}:\n{exc}", file=sys.stderr)
+            failed.append(path.name)
+            continue
+        result.notebook.metadata["kernelspec"] = KERNELSPEC
+        result.notebook.metadata.get("language_info", {}).pop("version", None)
+        nbformat.write(result.notebook, path)
+        print(f"executed {path.name} in {result.seconds:.1f} s")
+    if failed:
+        print(f"{len(failed)} notebook(s) failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
