@@ -52,3 +52,33 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         f"nbval compares the stored outputs of {compared} of {total} code cells "
         f"in {len(notebook_paths())} notebooks; {total - compared} are marked as legitimately varying."
     )
+
+
+def notebook_namespace(name: str, tag: str = "reused-in-tests", seed: int | None = None) -> dict:
+    """Run a notebook's setup cell and its code cells tagged `tag`; return the resulting namespace.
+
+    Lets a test reuse the very functions a notebook defines (the lesson's code stays in the
+    notebook, not copied into tests) and call them with other seeds. `seed`, if given, is passed
+    to helpers.setup through COURSE_SEED for the duration of the setup cell.
+    """
+    import os
+
+    path = NOTEBOOK_DIR / name
+    cells = [c for c in load_notebook(path)["cells"] if c["cell_type"] == "code"]
+    chosen = [cells[0]] + [c for c in cells[1:] if tag in c.get("metadata", {}).get("tags", [])]
+    if len(chosen) == 1:
+        raise ValueError(f"{name} has no code cells tagged {tag!r}")
+    namespace: dict = {"__name__": f"notebook_{path.stem}"}
+    old = os.environ.get("COURSE_SEED")
+    if seed is not None:
+        os.environ["COURSE_SEED"] = str(seed)
+    try:
+        for cell in chosen:
+            exec(compile(cell_source(cell), f"{name}:{cells.index(cell)}", "exec"), namespace)
+    finally:
+        if seed is not None:
+            if old is None:
+                os.environ.pop("COURSE_SEED", None)
+            else:
+                os.environ["COURSE_SEED"] = old
+    return namespace
