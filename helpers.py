@@ -316,6 +316,296 @@ def _check_00_1(answer: Any) -> str | None:
 # Notebook 01: batches, epochs and steps
 # ---------------------------------------------------------------------------
 
+def _check_whole_number(value: Any, name: str, minimum: int) -> int:
+    """Return `value` as an int, or raise a clear error naming the argument `name`."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a whole number (int) >= {minimum}, got {value!r} of type {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def training_samples(n_samples: int, validation_split: float = 0.0) -> int:
+    """Return how many of `n_samples` samples Keras trains on when `validation_split` is held out.
+
+    Keras 3 keeps the first ``floor(n_samples * (1 - validation_split))`` samples for
+    training and holds out the rest (the *last* samples, taken before any shuffling)
+    for validation. The same floating-point expression as Keras is used, so the
+    result matches Keras exactly.
+
+    Parameters
+    ----------
+    n_samples : int
+        Number of samples passed to ``fit()``, >= 0.
+    validation_split : float
+        Fraction held out for validation, 0 <= validation_split < 1 (0: no split).
+
+    Returns
+    -------
+    int
+        Number of training samples.
+
+    Raises
+    ------
+    TypeError
+        If `n_samples` is not an int or `validation_split` is not a number.
+    ValueError
+        If `n_samples` < 0, `validation_split` is outside [0, 1), or the split would
+        leave no training sample or no validation sample (Keras refuses such a split).
+    """
+    import math
+
+    n_samples = _check_whole_number(n_samples, "n_samples", 0)
+    if isinstance(validation_split, bool) or not isinstance(validation_split, (int, float, np.integer, np.floating)):
+        raise TypeError(f"validation_split must be a number from 0 (inclusive) to 1 (exclusive), "
+                        f"got {validation_split!r} of type {type(validation_split).__name__}")
+    if not 0.0 <= validation_split < 1.0:  # also rejects NaN
+        raise ValueError(f"validation_split must be from 0 (inclusive) to 1 (exclusive), got {validation_split}")
+    if validation_split == 0:
+        return n_samples
+    split_at = int(math.floor(n_samples * (1.0 - float(validation_split))))  # as keras.src...train_validation_split
+    if split_at == 0 or split_at == n_samples:
+        raise ValueError(f"validation_split={validation_split} on n_samples={n_samples} leaves "
+                         f"{split_at} training and {n_samples - split_at} validation samples; Keras refuses a "
+                         "split without at least one of each: use more samples or another validation_split")
+    return split_at
+
+
+def steps_per_epoch(n_samples: int, batch_size: int, validation_split: float = 0.0,
+                    drop_remainder: bool = False) -> int:
+    """Return the number of training steps (weight updates) in one epoch of ``fit()``.
+
+    The rule: with ``n`` training samples and batch size ``B``, an epoch has
+    ``ceil(n / B)`` steps; the last batch is partial when ``B`` does not divide ``n``.
+    With ``drop_remainder=True`` (as ``tf.data.Dataset.batch(B, drop_remainder=True)``)
+    the partial batch is dropped: ``floor(n / B)`` steps. A batch size larger than
+    ``n`` gives a single step (or none when the remainder is dropped).
+
+    Parameters
+    ----------
+    n_samples : int
+        Number of samples passed to ``fit()`` (before the validation split), >= 0.
+    batch_size : int
+        Samples per batch, >= 1 (Keras's default, when ``batch_size`` is omitted, is 32).
+    validation_split : float
+        Fraction of the samples Keras holds out for validation, 0 <= validation_split < 1.
+        Keras trains on the first ``floor(n_samples * (1 - validation_split))`` samples.
+    drop_remainder : bool
+        If True, the last partial batch is dropped.
+
+    Returns
+    -------
+    int
+        Steps per epoch.
+
+    Raises
+    ------
+    TypeError
+        If `n_samples` or `batch_size` is not an int (bools are refused), `validation_split`
+        is not a number, or `drop_remainder` is not a bool.
+    ValueError
+        If `n_samples` < 0, `batch_size` < 1, `validation_split` is outside [0, 1), or the
+        split leaves no training or no validation sample (Keras refuses it too).
+
+    Examples
+    --------
+    >>> steps_per_epoch(1000, 10)
+    100
+    >>> steps_per_epoch(100, 32)
+    4
+    >>> steps_per_epoch(100, 32, validation_split=0.2)
+    3
+    """
+    batch_size = _check_whole_number(batch_size, "batch_size", 1)
+    if not isinstance(drop_remainder, (bool, np.bool_)):
+        raise TypeError(f"drop_remainder must be True or False, got {drop_remainder!r}")
+    n_train = training_samples(n_samples, validation_split)
+    full_batches, remainder = divmod(n_train, batch_size)
+    if drop_remainder or remainder == 0:
+        return full_batches
+    return full_batches + 1  # the partial last batch is a step of its own: ceil(n_train / batch_size)
+
+
+def batch_sizes(n_samples: int, batch_size: int, validation_split: float = 0.0,
+                drop_remainder: bool = False) -> list[int]:
+    """Return the size of every batch in one epoch, in order (see `steps_per_epoch`).
+
+    Same parameters and errors as `steps_per_epoch`; ``len(batch_sizes(...)) ==
+    steps_per_epoch(...)`` and the sizes add up to the training samples used.
+
+    Examples
+    --------
+    >>> batch_sizes(100, 32)
+    [32, 32, 32, 4]
+    """
+    steps = steps_per_epoch(n_samples, batch_size, validation_split, drop_remainder)
+    n_train = training_samples(n_samples, validation_split)
+    return [min(batch_size, n_train - k * batch_size) for k in range(steps)]
+
+
+# Fill colours lightened towards white, so the black sample numbers stay readable.
+_BATCH_HATCHES = ("", "///", "...", "xx", "\\\\\\", "++", "oo")
+
+
+def _lighten(color: str, amount: float = 0.55) -> tuple[float, float, float]:
+    from matplotlib.colors import to_rgb
+
+    r, g, b = to_rgb(color)
+    return (r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount)
+
+
+def plot_batches(epochs: Any, ax: Any = None, title: str | None = None, gap: float = 0.4) -> Any:
+    """Draw how samples fall into batches, one row per epoch.
+
+    Each cell is one sample, labelled with its id, in the order it was fed. Cells of
+    the same batch sit together (a gap separates batches) and share a colour and a
+    hatch pattern (the k-th batch of every epoch looks the same); "step k" above each
+    batch counts the steps across epochs. Readable in black and white.
+
+    Parameters
+    ----------
+    epochs : sequence of sequences of sequences of int
+        ``epochs[e][b]`` holds the sample ids of batch ``b`` in epoch ``e``.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure is made when None.
+    title : str, optional
+        The axes title.
+    gap : float
+        Space between batches, in cell widths (>= 0).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If `epochs` is not a non-empty nesting of epochs > batches > integer sample ids,
+        or `gap` is negative.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    def ids_of(batch: Any) -> list[int]:
+        if isinstance(batch, (str, bytes)) or not hasattr(batch, "__iter__"):
+            raise TypeError(f"epochs must hold batches that are sequences of sample ids, got {batch!r}")
+        out = []
+        for i in batch:
+            if isinstance(i, bool) or not isinstance(i, (int, np.integer)):
+                raise TypeError(f"epochs must hold integer sample ids, got {i!r} of type {type(i).__name__}")
+            out.append(int(i))
+        if not out:
+            raise ValueError("epochs must not contain an empty batch")
+        return out
+
+    if isinstance(epochs, (str, bytes)) or not hasattr(epochs, "__iter__"):
+        raise TypeError(f"epochs must be a sequence of epochs, each a sequence of batches, got {type(epochs).__name__}")
+    rows = []
+    for epoch in epochs:
+        if isinstance(epoch, (str, bytes)) or not hasattr(epoch, "__iter__"):
+            raise TypeError(f"epochs must be a sequence of epochs, each a sequence of batches, got {epoch!r}")
+        rows.append([ids_of(batch) for batch in epoch])
+    if not rows or not all(rows):
+        raise ValueError("epochs must hold at least one epoch, and every epoch at least one batch")
+    if isinstance(gap, bool) or not isinstance(gap, (int, float)) or gap < 0:
+        raise ValueError(f"gap must be a number >= 0, got {gap!r}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 0.8 + 0.7 * len(rows)))
+
+    n_cells = max(sum(len(b) for b in row) for row in rows)
+    n_batches = max(len(row) for row in rows)
+    width = n_cells + gap * (n_batches - 1)
+    font = 9 if n_cells <= 16 else 7
+    step = 0
+    for e, row in enumerate(rows):
+        y = -1.6 * e
+        x = 0.0
+        for b, batch in enumerate(row):
+            step += 1
+            color = COLORS[b % len(COLORS)]
+            for k, sample in enumerate(batch):
+                ax.add_patch(Rectangle((x + k, y), 1, 1, facecolor=_lighten(color), edgecolor="0.25",
+                                       hatch=_BATCH_HATCHES[b % len(_BATCH_HATCHES)], linewidth=0.8))
+                ax.text(x + k + 0.5, y + 0.5, str(sample), ha="center", va="center", fontsize=font,
+                        fontweight="bold", bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.85))
+            label = f"step {step}" if len(batch) >= 3 else str(step)
+            ax.text(x + len(batch) / 2, y + 1.1, label, ha="center", va="bottom", fontsize=font - 1)
+            x += len(batch) + gap
+    ax.set_xlim(-0.2, width + 0.2)
+    ax.set_ylim(-1.6 * (len(rows) - 1) - 0.2, 1.6)
+    ax.set_yticks([-1.6 * e + 0.5 for e in range(len(rows))], [f"epoch {e + 1}" for e in range(len(rows))])
+    ax.set_xticks([])
+    ax.grid(False)
+    for side in ("top", "right", "bottom", "left"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    ax.set_xlabel("samples in the order they were fed (number = sample id)")
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def _whole_number_answer(answer: Any) -> int:
+    """Return a numeric answer as an int, or raise ValueError if it is not a whole number."""
+    value = _as_number(answer)
+    if value != int(value):
+        raise ValueError("not a whole number")
+    return int(value)
+
+
+@exercise("01.1", expects="a whole number (steps per epoch)")
+def _check_01_1(answer: Any) -> str | None:
+    value = _as_number(answer)
+    if value == steps_per_epoch(2100, 10, validation_split=0.1):
+        return None
+    if value == steps_per_epoch(2100, 10):
+        return "that counts all 2100 samples; validation_split=0.1 holds some out before batching."
+    if value != int(value):
+        return "steps are whole numbers: a partial last batch still counts as one step."
+    return "first work out how many samples Keras trains on, then divide by the batch size and round up."
+
+
+@exercise("01.2", expects="a whole number (samples in the last batch)")
+def _check_01_2(answer: Any) -> str | None:
+    value = _as_number(answer)
+    if value == batch_sizes(1000, 32)[-1]:
+        return None
+    if value == 32:
+        return "32 does not divide 1000, so the last batch is not full."
+    if value != int(value):
+        return "a batch holds a whole number of samples."
+    return "the full batches take 32 samples each; the last batch gets what is left of the 1000."
+
+
+@exercise("01.3", expects="a whole number (a batch size)")
+def _check_01_3(answer: Any) -> str | None:
+    try:
+        size = _whole_number_answer(answer)
+    except ValueError:
+        return "a batch size is a whole number of samples."
+    if size < 1:
+        return "a batch size is at least 1."
+    if steps_per_epoch(1000, size, validation_split=0.2) == 50:
+        return None
+    if steps_per_epoch(1000, size) == 50:
+        return "that gives 50 steps on all 1000 samples; validation_split=0.2 holds some of them out."
+    if steps_per_epoch(1000, size, validation_split=0.2) > 50:
+        return "that batch size is too small: it gives more than 50 steps."
+    return "that batch size is too large: it gives fewer than 50 steps."
+
+
+@exercise("01.4", expects="a whole number (updates in total)")
+def _check_01_4(answer: Any) -> str | None:
+    value = _as_number(answer)
+    if value == 5 * steps_per_epoch(1000, 64):
+        return None
+    if value == 5 * (1000 // 64):
+        return "the partial last batch of every epoch is an update too."
+    if value != int(value):
+        return "updates are whole numbers: each batch, full or partial, is one update."
+    return "count the steps in one epoch (round up), then multiply by the number of epochs."
+
 
 # ---------------------------------------------------------------------------
 # Notebook 02: batch size trade-offs
@@ -326,6 +616,122 @@ def _check_00_1(answer: Any) -> str | None:
 # Notebook 03: feature scaling
 # ---------------------------------------------------------------------------
 
+USED_CARS_FILE = "used_cars.csv"
+#: The used-car table's columns, in file order (units: miles, years, litres, US dollars).
+USED_CARS_COLUMNS = ("miles_driven", "age_years", "engine_litres", "price_usd")
+
+
+def load_used_cars(path: str | os.PathLike | None = None):
+    """Load the course's used-car table (``data/used_cars.csv``) as a pandas DataFrame.
+
+    Works from any working directory: the default path is built from `DATA_DIR`,
+    which is anchored at this file, not at the current directory.
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        Another CSV with the same columns; default ``DATA_DIR / "used_cars.csv"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per car, columns `USED_CARS_COLUMNS`, all numeric, no missing values.
+
+    Raises
+    ------
+    TypeError
+        If `path` is not a str, os.PathLike or None.
+    FileNotFoundError
+        If the file is absent (the message names it and how to regenerate it).
+    ValueError
+        If the file is malformed: empty, wrong columns, or a value that is missing
+        or not a number (the message names the file, the column and the line).
+    """
+    import pandas as pd
+
+    if path is None:
+        path = DATA_DIR / USED_CARS_FILE
+    elif isinstance(path, (str, os.PathLike)):
+        path = Path(path)
+    else:
+        raise TypeError(f"path must be a str, os.PathLike or None, got {type(path).__name__}")
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"used-car data file not found: {path} "
+            f"(regenerate it with: python data/make_used_cars.py)"
+        )
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path} is not a readable used-car CSV file: {exc}") from exc
+    if tuple(table.columns) != USED_CARS_COLUMNS:
+        raise ValueError(
+            f"{path} has columns {list(table.columns)}, expected {list(USED_CARS_COLUMNS)}"
+        )
+    if len(table) == 0:
+        raise ValueError(f"{path} has a header but no rows")
+    for column in USED_CARS_COLUMNS:
+        numbers = pd.to_numeric(table[column].str.strip(), errors="coerce")
+        bad = numbers.isna() | ~np.isfinite(numbers.to_numpy(dtype=float))
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise ValueError(
+                f"{path}, line {row + 2}: column {column!r} holds {table[column].iloc[row]!r}, expected a number"
+            )
+        table[column] = numbers
+    return table
+
+
+def _number_hint(answer: Any, expected: float, wrong: dict[float, str], fallback: str) -> str | None:
+    """None if `answer` is `expected`; the hint for a known wrong value; else `fallback`."""
+    value = _as_number(answer)
+    if abs(value - expected) <= 1e-6 * max(1.0, abs(expected)):
+        return None
+    for wrong_value, hint in wrong.items():
+        if abs(value - wrong_value) <= 1e-6 * max(1.0, abs(wrong_value)):
+            return hint
+    return fallback
+
+
+@exercise("03.1", expects="a number (the scaled value of the 55,000-mile car)")
+def _check_03_1(answer: Any) -> str | None:
+    # min 5,000, max 205,000 miles, feature_range (-1, 1): 55,000 miles is a quarter of the way up.
+    return _number_hint(answer, -0.5, {
+        0.25: "that is the value for the default range 0..1; stretch it onto -1..1.",
+        0.5: "check the sign: the car is below the middle of the training range.",
+    }, "first find the fraction of the way from the minimum to the maximum, then map 0..1 onto -1..1.")
+
+
+@exercise("03.2", expects="a number (the car's age in years)")
+def _check_03_2(answer: Any) -> str | None:
+    # mean 7.5 years, std 2.5 years, standardized age -1.2.
+    return _number_hint(answer, 4.5, {
+        10.5: "check the sign: a negative standardized value is below the mean.",
+        -3.48: "that standardizes the number again; go the other way (inverse_transform).",
+        -3.0: "that is only the distance from the mean, in years; add the mean back.",
+    }, "invert z = (age - mean) / std: multiply by the standard deviation, then add the mean.")
+
+
+@exercise("03.3", expects="a number (the standardized miles of the 110,000-mile car)")
+def _check_03_3(answer: Any) -> str | None:
+    # training mean 60,000 and std 20,000; the batch [100,000, 110,000, 120,000] must use them.
+    return _number_hint(answer, 2.5, {
+        0.0: "that is what fit_transform on the new batch would give: it uses the batch's own mean. "
+             "Use the training statistics.",
+        -2.5: "check the sign: the car has driven more than the average training car.",
+    }, "subtract the training mean and divide by the training standard deviation.")
+
+
+@exercise("03.4", expects="a number (the largest learning rate that still converges)")
+def _check_03_4(answer: Any) -> str | None:
+    # largest Hessian eigenvalue L = 4.0; gradient descent on a quadratic converges for lr < 2 / L.
+    return _number_hint(answer, 0.5, {
+        0.25: "1 / L is a safe choice, but not the largest one; how far can a step overshoot and still shrink?",
+        2.0: "the limit gets smaller, not larger, when the surface is steeper.",
+        8.0: "the limit gets smaller, not larger, when the surface is steeper.",
+    }, "along the steepest direction one step multiplies the distance to the minimum by (1 - lr * L); "
+       "it must stay between -1 and 1.")
+
 
 # ---------------------------------------------------------------------------
 # Notebook 04: why batch normalization
@@ -335,6 +741,58 @@ def _check_00_1(answer: Any) -> str | None:
 # ---------------------------------------------------------------------------
 # Notebook 05: batch normalization from scratch
 # ---------------------------------------------------------------------------
+
+def _variable_names(answer: Any) -> set[str]:
+    """Return a collection of variable names as a set of short names ("bn/gamma" -> "gamma")."""
+    if isinstance(answer, str) or not isinstance(answer, (set, frozenset, list, tuple)):
+        raise TypeError(f"expected a set of names, got {type(answer).__name__}")
+    if not all(isinstance(name, str) for name in answer):
+        raise TypeError("expected every name to be a string")
+    return {name.strip().rsplit("/", 1)[-1].lower() for name in answer}
+
+
+@exercise("05.1", expects="a number (the moving mean after 100 steps)")
+def _check_05_1(answer: Any) -> str | None:
+    value = _as_number(answer)
+    expected = 5.0 * (1.0 - 0.99**100)
+    if abs(value - 5.0) < 1e-6:
+        return "the moving mean does not jump to the batch mean: each step moves it only 1% of the remaining way."
+    if abs(value - 5.0 * 0.99**100) < 1e-3:
+        return "that is the part of the distance still left to go; the moving mean has covered the rest."
+    return hint_for_number(value, expected, "apply moving = moving * 0.99 + 5.0 * 0.01 a hundred times, "
+                                            "starting from 0 (a loop, or a closed form in 0.99**100).", rel_tol=1e-4)
+
+
+@exercise("05.2", expects="a number (the layer's output at inference)")
+def _check_05_2(answer: Any) -> str | None:
+    value = _as_number(answer)
+    expected = 2.0 * (10.0 - 4.0) / np.sqrt(9.0 + 1e-3) + 1.0
+    if abs(value - 5.0) < 1e-9:
+        return "close, but Keras adds epsilon = 1e-3 to the variance inside the square root."
+    if abs(value - (expected - 1.0)) < 1e-6 or abs(value - ((10.0 - 4.0) / np.sqrt(9.0 + 1e-3) + 1.0)) < 1e-6:
+        return "after standardizing with the moving statistics, scale by gamma and then add beta."
+    return hint_for_number(value, expected, "at inference the layer uses moving_mean and moving_variance, "
+                                            "not statistics of the input.", rel_tol=1e-7)
+
+
+@exercise("05.3", expects="a set of variable names, such as {'name_a', 'name_b'}")
+def _check_05_3(answer: Any) -> str | None:
+    names = _variable_names(answer)
+    if names == {"gamma", "beta"}:
+        return None
+    if "moving_mean" in names or "moving_variance" in names:
+        return "the moving statistics change during training, but not by gradient descent: are they trainable weights?"
+    return "list the names of the variables in layer.trainable_weights of a BatchNormalization layer."
+
+
+@exercise("05.4", expects="a number (the variance the paper uses at inference)")
+def _check_05_4(answer: Any) -> str | None:
+    value = _as_number(answer)
+    if abs(value - 2.1) < 1e-9:
+        return "that is what Keras keeps; the paper corrects the average of biased batch variances first."
+    if abs(value - 2.1 * 7 / 8) < 1e-9:
+        return "the correction makes the variance larger, not smaller: the biased variance underestimates."
+    return hint_for_number(value, 2.1 * 8 / 7, "multiply by m / (m - 1) with m the batch size.", rel_tol=1e-6)
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,372 @@
+"""Notebook 05: every claim about batch normalization, checked against Keras across seeds.
+
+The functions under test (batch_norm, update_moving, batch_norm_inference, batch_norm_backward,
+batch_norm_channels) are the notebook's own, loaded with conftest.notebook_namespace().
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import helpers
+from conftest import notebook_namespace
+
+NOTEBOOK = "05_batch_norm_from_scratch.ipynb"
+SEEDS = [0, 1, 2]
+TOL = 1e-5  # float32 (Keras) against float64 (NumPy)
+
+
+@pytest.fixture(scope="module")
+def nb():
+    return notebook_namespace(NOTEBOOK)
+
+
+@pytest.fixture(scope="module")
+def keras():
+    return helpers.import_keras_quietly()
+
+
+def keras_bn(keras, shape, gamma=None, beta=None, **kwargs):
+    layer = keras.layers.BatchNormalization(**kwargs)
+    layer.build(shape)
+    if gamma is not None:
+        layer.gamma.assign(np.asarray(gamma, dtype="float32"))
+    if beta is not None:
+        layer.beta.assign(np.asarray(beta, dtype="float32"))
+    return layer
+
+
+def notebook_batch(seed):
+    """The notebook's first batch: 8 samples, features on scales 20, 2 and 0.05."""
+    rng = np.random.default_rng(seed)
+    return rng.normal(loc=[50.0, 5.0, 0.0], scale=[20.0, 2.0, 0.05], size=(8, 3))
+
+
+def random_case(seed):
+    """A random batch (shape, scales, epsilon) whose mean is at most a few spreads from 0."""
+    rng = np.random.default_rng(1000 + seed)
+    m, f = int(rng.integers(4, 65)), int(rng.integers(1, 11))
+    scale = 10.0 ** rng.uniform(-1, 1, size=f)
+    x = (rng.normal(size=(m, f)) + rng.uniform(-3, 3, size=f)) * scale
+    gamma, beta = rng.uniform(0.5, 2.0, size=f), rng.normal(size=f)
+    eps = float(rng.choice([1e-5, 1e-3, 1e-1]))
+    return x.astype("float32"), gamma, beta, eps
+
+
+# --- 1. forward pass -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_standardized_features_have_mean_0_and_std_set_by_epsilon(nb, seed):
+    x = notebook_batch(seed)
+    eps = 1e-3
+    var = x.var(axis=0)
+    x_hat = nb["batch_norm"](x, 1.0, 0.0, eps)
+    assert np.abs(x_hat.mean(axis=0)).max() < 1e-12
+    std = x_hat.std(axis=0)
+    np.testing.assert_allclose(std, np.sqrt(var / (var + eps)), rtol=1e-12)
+    assert (std[:2] > 0.999).all(), "features with variance >> eps come out with std within 0.001 of 1"
+    assert std[2] < 0.95, "the barely varying feature's std is clearly below 1"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_output_has_mean_beta_and_std_gamma(nb, seed):
+    x = notebook_batch(seed)
+    gamma, beta = np.array([2.0, 0.5, 1.0]), np.array([1.0, -1.0, 0.0])
+    y = nb["batch_norm"](x, gamma, beta)
+    np.testing.assert_allclose(y.mean(axis=0), beta, atol=1e-12)
+    np.testing.assert_allclose(y.std(axis=0), gamma * nb["batch_norm"](x, 1.0, 0.0).std(axis=0), rtol=1e-12)
+
+
+def test_batch_norm_rejects_inputs_that_are_not_2d(nb):
+    with pytest.raises(ValueError, match="x must have shape"):
+        nb["batch_norm"](np.zeros((2, 3, 4)), 1.0, 0.0)
+
+
+# --- 2. agreement with Keras -------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", range(6))
+def test_batch_norm_matches_keras_in_training_mode(nb, keras, seed):
+    x, gamma, beta, eps = random_case(seed)
+    layer = keras_bn(keras, x.shape, gamma, beta, epsilon=eps)
+    y_keras = layer(x, training=True).numpy()
+    y_ours = nb["batch_norm"](x, gamma, beta, eps=eps)
+    assert np.abs(y_keras - y_ours).max() < TOL
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_notebook_batch_matches_keras(nb, keras, seed):
+    x = notebook_batch(seed).astype("float32")
+    gamma, beta = np.array([2.0, 0.5, 1.0]), np.array([1.0, -1.0, 0.0])
+    layer = keras_bn(keras, x.shape, gamma, beta, epsilon=1e-3)
+    assert np.abs(layer(x, training=True).numpy() - nb["batch_norm"](x, gamma, beta)).max() < TOL
+
+
+def test_keras_defaults(keras):
+    layer = keras.layers.BatchNormalization()
+    assert layer.momentum == 0.99 and layer.epsilon == 1e-3
+
+
+# --- 3. gamma, beta and the four variables -----------------------------------------------------
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_gamma_and_beta_can_undo_the_standardization(nb, seed):
+    x = notebook_batch(seed)
+    eps = 1e-3
+    y = nb["batch_norm"](x, np.sqrt(x.var(axis=0) + eps), x.mean(axis=0), eps)
+    np.testing.assert_allclose(y, x, rtol=0, atol=1e-9)
+
+
+def test_four_variables_two_trainable(keras):
+    layer = keras_bn(keras, (8, 3))
+    assert [(v.name, v.trainable, tuple(v.shape)) for v in layer.weights] == [
+        ("gamma", True, (3,)), ("beta", True, (3,)), ("moving_mean", False, (3,)), ("moving_variance", False, (3,))]
+    assert [v.name for v in layer.trainable_weights] == ["gamma", "beta"]
+    assert [v.name for v in layer.non_trainable_weights] == ["moving_mean", "moving_variance"]
+
+
+# --- 4. moving statistics, training vs inference -----------------------------------------------
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_training_mode_output_depends_on_the_batch(nb, seed):
+    x = notebook_batch(seed)
+    gamma, beta = np.array([2.0, 0.5, 1.0]), np.array([1.0, -1.0, 0.0])
+    np.testing.assert_allclose(nb["batch_norm"](x[:1], gamma, beta), beta[None, :], atol=1e-6)
+    first_in_4 = nb["batch_norm"](x[:4], gamma, beta)[0]
+    first_in_8 = nb["batch_norm"](x[:8], gamma, beta)[0]
+    assert np.abs(first_in_4 - first_in_8).max() > 0.05
+
+
+@pytest.fixture(scope="module", params=SEEDS)
+def fitted(request, keras):
+    """BN + Dense(1) fitted for a few steps with shuffle=False, as in the notebook (steps vary with the seed)."""
+    seed = request.param
+    keras.utils.set_random_seed(seed)
+    rng = np.random.default_rng(seed)
+    batch_size, n_steps = 20, 6 + 2 * seed
+    n = batch_size * n_steps
+    data_x = rng.normal(loc=[5.0, -3.0, 10.0], scale=[2.0, 0.5, 4.0], size=(n, 3)).astype("float32")
+    data_y = (data_x @ np.array([1.0, -2.0, 0.5]) + rng.normal(0.0, 0.1, n)).astype("float32")
+    bn = keras.layers.BatchNormalization()
+    model = keras.Sequential([keras.Input(shape=(3,)), bn, keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss="mse")
+    model.fit(data_x, data_y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
+    return {"bn": bn, "x": data_x, "y": data_y, "batch_size": batch_size, "n_steps": n_steps}
+
+
+def test_hand_written_moving_average_matches_keras_after_n_steps(nb, fitted):
+    moving_mean, moving_var = np.zeros(3), np.ones(3)
+    x, b = fitted["x"], fitted["batch_size"]
+    for start in range(0, len(x), b):
+        batch = x[start:start + b].astype(np.float64)
+        moving_mean = nb["update_moving"](moving_mean, batch.mean(axis=0))
+        moving_var = nb["update_moving"](moving_var, batch.var(axis=0))
+    np.testing.assert_allclose(fitted["bn"].moving_mean.numpy(), moving_mean, rtol=0, atol=TOL)
+    np.testing.assert_allclose(fitted["bn"].moving_variance.numpy(), moving_var, rtol=0, atol=TOL)
+    # still far from the data: only 1 - 0.99**n of the way there
+    data_mean = x.mean(axis=0)
+    fraction = 1 - 0.99 ** fitted["n_steps"]
+    np.testing.assert_allclose(moving_mean, fraction * data_mean, rtol=0.05)
+    assert (np.abs(moving_mean) < 0.15 * np.abs(data_mean)).all()
+
+
+def test_inference_uses_moving_statistics_and_differs_from_training(nb, fitted):
+    bn, x = fitted["bn"], fitted["x"][:20]
+    gamma, beta, mean, var = (v.numpy().astype(np.float64) for v in bn.weights)
+    out_inference = bn(x, training=False).numpy()
+    np.testing.assert_allclose(out_inference, nb["batch_norm_inference"](x, gamma, beta, mean, var), rtol=0, atol=TOL)
+    np.testing.assert_allclose(bn.moving_mean.numpy(), mean)  # training=False leaves the averages alone
+    out_training = bn(x, training=True).numpy()
+    np.testing.assert_allclose(out_training, nb["batch_norm"](x, gamma, beta), rtol=0, atol=TOL)
+    assert not np.allclose(out_training, out_inference, atol=0.1)
+    # the standardized values: centred in training mode, far from centred in inference mode
+    assert np.abs(nb["batch_norm"](x, 1.0, 0.0).mean(axis=0)).max() < 1e-9
+    assert np.abs(nb["batch_norm_inference"](x, 1.0, 0.0, mean, var).mean(axis=0)).min() > 1.0
+
+
+def test_momentum_arithmetic_in_the_prose(nb):
+    assert 1 - 0.99**10 < 0.10
+    assert int(np.ceil(np.log(0.05) / np.log(0.99))) == 299
+    assert int(np.ceil(np.log(0.05) / np.log(0.9))) == 29
+    moving = 0.0
+    for _ in range(100):
+        moving = nb["update_moving"](moving, 5.0)
+    assert moving == pytest.approx(5 * (1 - 0.99**100), rel=1e-12)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_moving_mean_trajectories_settle_near_the_data_mean(nb, seed):
+    rng = np.random.default_rng(seed)
+    values = rng.normal(5.0, 2.0, 200)
+    batch_means = [values[rng.choice(200, 20, replace=False)].mean() for _ in range(400)]
+    for momentum, settled_after in ((0.9, 60), (0.99, 400)):
+        moving, path = 0.0, []
+        for bm in batch_means:
+            moving = nb["update_moving"](moving, bm, momentum)
+            path.append(moving)
+        assert abs(path[settled_after - 1] - values.mean()) < 0.1 * values.mean()
+    # with 0.99 the average is still far off after 30 steps, with 0.9 it is not
+    m99 = m90 = 0.0
+    for bm in batch_means[:30]:
+        m99, m90 = nb["update_moving"](m99, bm, 0.99), nb["update_moving"](m90, bm, 0.9)
+    assert m99 < 0.3 * values.mean() < 0.9 * values.mean() < m90
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_keras_stores_the_biased_batch_variance(keras, seed):
+    rng = np.random.default_rng(seed)
+    batch = rng.normal(size=(4, 3)).astype("float32")
+    layer = keras.layers.BatchNormalization(momentum=0.0)
+    layer(batch, training=True)
+    stored = layer.moving_variance.numpy()
+    np.testing.assert_allclose(stored, batch.astype(np.float64).var(axis=0, ddof=0), rtol=1e-5)
+    assert not np.allclose(stored, batch.astype(np.float64).var(axis=0, ddof=1), rtol=1e-5)
+
+
+def test_paper_correction_factors():
+    assert 4 / 3 == pytest.approx(1.333, abs=5e-4)
+    assert all(m / (m - 1) <= 1.033 for m in (32, 64, 256))
+
+
+# --- 5. trainable = False ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module", params=SEEDS)
+def trap(request, keras, nb):
+    """Two identical BN + Dense(1) models, one with BN frozen, one full-batch step each."""
+    seed = request.param
+    rng = np.random.default_rng(seed)
+    n = 200
+    data_x = rng.normal(loc=[5.0, -3.0, 10.0], scale=[2.0, 0.5, 4.0], size=(n, 3)).astype("float32")
+    data_y = (data_x @ np.array([1.0, -2.0, 0.5]) + rng.normal(0.0, 0.1, n)).astype("float32")
+    results = {}
+    for freeze in (False, True):
+        keras.utils.set_random_seed(seed)
+        bn = keras.layers.BatchNormalization()
+        net = keras.Sequential([keras.Input(shape=(3,)), bn, keras.layers.Dense(1)])
+        bn.trainable = not freeze
+        net.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss="mse")
+        g, b, mm, mv = (v.numpy().astype(np.float64) for v in bn.weights)
+        kernel, bias = (v.numpy().astype(np.float64) for v in net.layers[-1].weights)
+        loss_batch = np.mean(((nb["batch_norm"](data_x, g, b) @ kernel + bias)[:, 0] - data_y) ** 2)
+        loss_moving = np.mean(((nb["batch_norm_inference"](data_x, g, b, mm, mv) @ kernel + bias)[:, 0] - data_y) ** 2)
+        reported = net.fit(data_x, data_y, batch_size=n, epochs=1, verbose=0).history["loss"][0]
+        results[freeze] = {"bn": bn, "reported": reported, "loss_batch": loss_batch, "loss_moving": loss_moving,
+                           "mean_before": mm, "var_before": mv}
+    return {"x": data_x, "y": data_y, "results": results}
+
+
+def test_trainable_bn_uses_batch_statistics_in_fit_and_updates_averages(trap):
+    r = trap["results"][False]
+    assert r["reported"] == pytest.approx(r["loss_batch"], rel=1e-4)
+    assert abs(r["reported"] - r["loss_moving"]) > 0.01 * r["reported"]
+    np.testing.assert_allclose(r["bn"].moving_mean.numpy(), 0.01 * trap["x"].astype(np.float64).mean(axis=0),
+                               rtol=1e-4)
+
+
+def test_frozen_bn_uses_moving_statistics_in_fit_and_keeps_them(trap, nb):
+    r = trap["results"][True]
+    bn = r["bn"]
+    assert bn.trainable_weights == []
+    assert r["reported"] == pytest.approx(r["loss_moving"], rel=1e-4)
+    assert abs(r["reported"] - r["loss_batch"]) > 0.01 * r["reported"]
+    np.testing.assert_array_equal(bn.moving_mean.numpy(), r["mean_before"])
+    np.testing.assert_array_equal(bn.moving_variance.numpy(), r["var_before"])
+    g, b, mm, mv = (v.numpy().astype(np.float64) for v in bn.weights)
+    out = bn(trap["x"], training=True).numpy()
+    np.testing.assert_allclose(out, nb["batch_norm_inference"](trap["x"], g, b, mm, mv), rtol=0, atol=TOL)
+    # not centred: the output keeps the data's raw means (about 5, -3, 10)
+    np.testing.assert_allclose(out.mean(axis=0), trap["x"].mean(axis=0), rtol=0.01)
+
+
+# --- 6. backward pass --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_gradients_match_gradient_tape(nb, keras, seed):
+    import tensorflow as tf
+
+    x, gamma, beta, eps = random_case(seed)
+    r = np.random.default_rng(seed).normal(size=x.shape)
+    layer = keras_bn(keras, x.shape, gamma, beta, epsilon=eps)
+    x_tf = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(x_tf)
+        loss = tf.reduce_sum(layer(x_tf, training=True) * tf.constant(r, dtype="float32"))
+    grads_tf = tape.gradient(loss, [x_tf, layer.gamma, layer.beta])
+    grads_ours = nb["batch_norm_backward"](r, x, gamma, eps=eps)
+    for g_tf, g_ours in zip(grads_tf, grads_ours):
+        assert np.abs(np.asarray(g_tf) - g_ours).max() < TOL * max(np.abs(g_ours).max(), 1.0)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_gradient_matches_finite_differences_and_sums_to_zero(nb, seed):
+    x = notebook_batch(seed)
+    rng = np.random.default_rng(seed)
+    gamma, beta, r = rng.uniform(0.5, 2, 3), rng.normal(size=3), rng.normal(size=x.shape)
+
+    def loss_of(x_in):
+        return np.sum(nb["batch_norm"](x_in, gamma, beta) * r)
+
+    h = 1e-6
+    numeric = np.zeros_like(x)
+    for idx in np.ndindex(*x.shape):
+        step = np.zeros_like(x)
+        step[idx] = h
+        numeric[idx] = (loss_of(x + step) - loss_of(x - step)) / (2 * h)
+    dx = nb["batch_norm_backward"](r, x, gamma)[0]
+    assert np.abs(numeric - dx).max() < 1e-6 * np.abs(dx).max()
+    np.testing.assert_allclose(dx.sum(axis=0), 0, atol=1e-9)
+
+
+# --- 7. per-channel statistics -----------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_per_channel_batch_norm_matches_keras_on_4d_batches(nb, keras, seed):
+    rng = np.random.default_rng(seed)
+    n, h, w, c = (int(v) for v in rng.integers(2, 7, size=4))
+    x = rng.normal(loc=rng.uniform(-3, 3, c), scale=rng.uniform(0.3, 3, c), size=(n, h, w, c)).astype("float32")
+    gamma, beta = rng.uniform(0.5, 2, c), rng.normal(size=c)
+    layer = keras_bn(keras, x.shape, gamma, beta)
+    assert [tuple(v.shape) for v in layer.weights] == [(c,)] * 4
+    out_keras = layer(x, training=True).numpy()
+    out_ours = nb["batch_norm_channels"](x, gamma, beta)
+    assert np.abs(out_keras - out_ours).max() < TOL
+    standardized = nb["batch_norm_channels"](x, np.ones(c), np.zeros(c))
+    assert np.abs(standardized.mean(axis=(0, 1, 2))).max() < 1e-9
+    assert (np.abs(standardized.std(axis=(0, 1, 2)) - 1) < 0.01).all()
+    np.testing.assert_allclose(layer.moving_mean.numpy(), 0.01 * x.astype(np.float64).mean(axis=(0, 1, 2)),
+                               rtol=1e-4, atol=1e-7)
+
+
+# --- exercises ---------------------------------------------------------------------------------
+
+def test_exercise_answers_computed_with_the_notebook_functions_pass(nb, keras):
+    moving = 0.0
+    for _ in range(100):
+        moving = nb["update_moving"](moving, 5.0)
+    assert helpers.is_correct("05.1", moving)
+    assert helpers.is_correct("05.1", round(moving, 4))
+    out = float(nb["batch_norm_inference"](10.0, 2.0, 1.0, 4.0, 9.0, eps=1e-3))
+    assert helpers.is_correct("05.2", out)
+    layer = keras_bn(keras, (4, 2))
+    assert helpers.is_correct("05.3", {v.name for v in layer.trainable_weights})
+    assert helpers.is_correct("05.3", ["beta", "gamma"])
+    assert helpers.is_correct("05.4", 2.1 * 8 / 7)
+
+
+@pytest.mark.parametrize("exercise_id, wrong", [
+    ("05.1", 5.0), ("05.1", 5 * 0.99**100), ("05.1", 0.05),
+    ("05.2", 5.0), ("05.2", 2 * 6 / np.sqrt(9.001)), ("05.2", 10.0),
+    ("05.3", {"gamma", "beta", "moving_mean", "moving_variance"}), ("05.3", {"moving_mean", "moving_variance"}),
+    ("05.3", {"gamma"}),
+    ("05.4", 2.1), ("05.4", 2.1 * 7 / 8), ("05.4", 2.1 * 3 / 4),
+])
+def test_wrong_answers_get_a_hint(exercise_id, wrong):
+    message = helpers._evaluate(exercise_id, wrong)[1]
+    assert "not yet. Hint:" in message
+
+
+@pytest.mark.parametrize("exercise_id, bad", [("05.1", "3.17"), ("05.2", None), ("05.3", "gamma"),
+                                              ("05.3", [1, 2]), ("05.4", True)])
+def test_wrong_types_get_a_message_not_a_traceback(exercise_id, bad):
+    ok, message = helpers._evaluate(exercise_id, bad)
+    assert not ok and "expects" in message
