@@ -315,6 +315,8 @@ def test_gradient_matches_finite_differences_and_sums_to_zero(nb, seed):
     dx = nb["batch_norm_backward"](r, x, gamma)[0]
     assert np.abs(numeric - dx).max() < 1e-6 * np.abs(dx).max()
     np.testing.assert_allclose(dx.sum(axis=0), 0, atol=1e-9)
+    shifted = x + np.array([3.0, 0.0, 0.0])
+    np.testing.assert_allclose(nb["batch_norm"](shifted, gamma, beta), nb["batch_norm"](x, gamma, beta), rtol=0, atol=1e-9)
 
 
 # --- 7. per-channel statistics -----------------------------------------------------------------
