@@ -4,17 +4,17 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test execute bench clean help
+.PHONY: lab test execute bench handouts clean help
 
 help:
 	@echo "make lab      open JupyterLab on notebooks/00_start_here.ipynb"
 	@echo "make test     run the whole test suite (helpers, notebook hygiene, nbval on every notebook)"
 	@echo "make execute  re-run every notebook from a clean kernel and store its outputs"
 	@echo "make bench    time each notebook in a fresh kernel (wall time, peak memory)"
+	@echo "make handouts student and instructor editions, HTML and PDF, in build/handouts (PAPER=letter for US Letter)"
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
@@ -29,6 +29,9 @@ execute: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python tools/benchmark_notebooks.py $(NOTEBOOKS)
+
+handouts: $(STAMP)
+	$(BIN)/python tools/build_handouts.py $(if $(PAPER),--paper $(PAPER)) $(NOTEBOOKS)
 
 clean:
 	rm -rf build .pytest_cache
