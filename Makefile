@@ -10,6 +10,7 @@ help:
 	@echo "make lab      open JupyterLab on notebooks/00_start_here.ipynb"
 	@echo "make test     run the whole test suite (helpers, notebook hygiene, nbval on every notebook)"
 	@echo "make execute  re-run every notebook from a clean kernel and store its outputs"
+	@echo "make check-seeds  run every notebook under COURSE_SEED=1 and 2 (nothing written)"
 	@echo "make bench    time each notebook in a fresh kernel (wall time, peak memory)"
 	@echo "make handouts student and instructor editions, HTML and PDF, in build/handouts (PAPER=letter for US Letter)"
 
@@ -26,6 +27,10 @@ test: $(STAMP)
 
 execute: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+
+check-seeds: $(STAMP)
+	COURSE_SEED=1 $(BIN)/python tools/execute_notebooks.py --check $(NOTEBOOKS)
+	COURSE_SEED=2 $(BIN)/python tools/execute_notebooks.py --check $(NOTEBOOKS)
 
 bench: $(STAMP)
 	$(BIN)/python tools/benchmark_notebooks.py $(NOTEBOOKS)

@@ -1,7 +1,9 @@
 """Re-run notebooks top to bottom from a clean kernel and store their outputs in place (make execute).
 
-Usage: python tools/execute_notebooks.py [NOTEBOOK ...]   (default: every notebooks/NN_*.ipynb)
+Usage: python tools/execute_notebooks.py [--check] [NOTEBOOK ...]   (default: every notebooks/NN_*.ipynb)
 A notebook whose run fails is left untouched and the script exits non-zero.
+--check runs the notebooks without writing them back, e.g. `COURSE_SEED=7 ... --check` to
+see that the whole course still runs, and its own assertions hold, under another seed.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "nam
 
 
 def main(argv: list[str]) -> int:
+    check_only = "--check" in argv
+    argv = [a for a in argv if a != "--check"]
     failed = []
     for path in notebook_paths(argv):
         nb = nbformat.read(path, as_version=4)
@@ -26,6 +30,9 @@ def main(argv: list[str]) -> int:
         except CellExecutionError as exc:
             print(f"FAILED {path.name}:\n{exc}", file=sys.stderr)
             failed.append(path.name)
+            continue
+        if check_only:
+            print(f"ran {path.name} without errors in {result.seconds:.1f} s (not written)")
             continue
         result.notebook.metadata["kernelspec"] = KERNELSPEC
         result.notebook.metadata.get("language_info", {}).pop("version", None)
