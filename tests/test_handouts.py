@@ -1,0 +1,360 @@
+"""Classroom handouts (make handouts, tools/build_handouts.py) and the exercise convention they rely on.
+
+* HTML: both editions of every notebook are built (fast, always).
+* Student edition: no solution code, solution text or solution output; every exercise kept with its
+  placeholder and a note where its solution was. Instructor edition: every cell, every output.
+* PDF (where Chromium is installed; in CI it must be): two notebooks are printed in both editions and
+  combined; every page carries the course and notebook title; nothing on any notebook sticks out of the
+  page's text block; links between notebooks stay links.
+* Exercises: every registered exercise answers a placeholder or a wrong type with a message, never a
+  traceback, and has a hint for a wrong answer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+import helpers
+from conftest import ROOT, cell_source, load_notebook, notebook_paths
+
+sys.path.insert(0, str(ROOT / "tools"))
+import build_handouts as bh  # noqa: E402
+
+NOTEBOOKS = notebook_paths()
+IDS = [p.stem for p in NOTEBOOKS]
+CHECK_CALL = re.compile(r"""helpers\.check\(\s*["'](\d\d\.\d+)["']""")
+
+
+def quiet(_line: str) -> None:
+    pass
+
+
+def norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def page_text(path: Path) -> str:
+    """The visible text of a built HTML handout (no CSS or scripts), whitespace collapsed."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    for tag in soup(["style", "script", "head"]):
+        tag.decompose()
+    return norm(soup.get_text())
+
+
+def tagged(nb: dict, tag: str, cell_type: str | None = None) -> list[dict]:
+    return [c for c in nb["cells"] if tag in c.get("metadata", {}).get("tags", [])
+            and (cell_type is None or c["cell_type"] == cell_type)]
+
+
+def output_text(cell: dict) -> str:
+    parts = []
+    for o in cell.get("outputs", []):
+        parts.append("".join(o.get("text", "")))
+        parts.append("".join(o.get("data", {}).get("text/plain", "")))
+    return "".join(parts)
+
+
+@pytest.fixture(scope="module")
+def html_build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("handouts-html")
+    return bh.build(NOTEBOOKS, out, pdf=False, log=quiet)
+
+
+def need_chromium() -> str:
+    exe = bh.find_chromium()
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is not installed: .ci/run must install it (apt-get install chromium)")
+        pytest.skip("Chromium not installed here: the PDF handouts are not built (apt-get install chromium)")
+    return exe
+
+
+def pdf_sample() -> list[Path]:
+    """Notebook 00 and the smallest other notebook: enough to test printing, links and the combined PDF."""
+    first = [p for p in NOTEBOOKS if p.name.startswith("00_")] or NOTEBOOKS[:1]
+    others = sorted((p for p in NOTEBOOKS if p not in first), key=lambda p: p.stat().st_size)
+    return first + others[:1]
+
+
+@pytest.fixture(scope="module")
+def pdf_build(tmp_path_factory):
+    exe = need_chromium()
+    out = tmp_path_factory.mktemp("handouts-pdf")
+    return bh.build(pdf_sample(), out, pdf=True, chromium=exe, log=quiet)
+
+
+# ---------------------------------------------------------------------------
+# The student edition, unit-tested on a small notebook
+# ---------------------------------------------------------------------------
+
+def small_notebook():
+    import nbformat
+
+    v4 = nbformat.v4
+    nb = v4.new_notebook()
+    nb.cells = [
+        v4.new_markdown_cell("# A title\n\nOverview."),
+        v4.new_markdown_cell("**Exercise 99.1.** Do it.", metadata={"tags": ["exercise"]}),
+        v4.new_code_cell("answer = ...  # your answer here\nhelpers.check('99.1', answer)",
+                         metadata={"tags": ["exercise"]}),
+        v4.new_markdown_cell("**Solution.** Secret reasoning.", metadata={"tags": ["solution"]}),
+        v4.new_code_cell("answer = 6 * 7\nhelpers.check('99.1', answer)", metadata={"tags": ["solution"]},
+                         outputs=[v4.new_output("stream", text="Exercise 99.1: correct. Well done!\n")]),
+        v4.new_markdown_cell("See [the next one](01_next.ipynb#part-2) and [the web](https://keras.io)."),
+        v4.new_code_cell("answer = 7 * 6", metadata={"tags": ["solution"]}),
+    ]
+    return nb
+
+
+def test_student_edition_replaces_each_run_of_solution_cells_by_one_note():
+    nb = small_notebook()
+    before = json.dumps(nb, sort_keys=True)
+    student = bh.student_edition(nb)
+    assert json.dumps(nb, sort_keys=True) == before, "the original notebook must not change"
+    sources = [cell_source(c) for c in student.cells]
+    assert sources.count(bh.SOLUTION_NOTE) == 2
+    assert not any("Secret" in s or "6 * 7" in s or "7 * 6" in s for s in sources)
+    assert "answer = ...  # your answer here" in sources[2], "the learner's cell stays"
+    assert all("solution" not in c.metadata.get("tags", []) for c in student.cells)
+    assert len({c.get("id") for c in student.cells}) == len(student.cells), "cell ids stay unique"
+    assert bh.edition(nb, "instructor") == nb
+
+
+def test_links_to_notebooks_become_links_to_html():
+    page = '<a href="01_next.ipynb#part-2">x</a> <a href="./02_b.ipynb">y</a> <a href="https://a.org/x.ipynb">z</a>'
+    assert bh.rewrite_notebook_links(page) == (
+        '<a href="01_next.html#part-2">x</a> <a href="02_b.html">y</a> <a href="https://a.org/x.ipynb">z</a>')
+
+
+def test_titles():
+    course = "Batch size, feature scaling and batch normalization"
+    assert bh.course_title() == course
+    assert bh.short_title(course + ": start here", course) == "Start here"
+    assert bh.short_title("Feature scaling", course) == "Feature scaling"
+    assert bh.notebook_title(small_notebook(), "fallback") == "A title"
+
+
+def test_bad_arguments_are_refused_with_a_clear_message(tmp_path, monkeypatch):
+    with pytest.raises(ValueError, match="paper"):
+        bh.build(NOTEBOOKS[:1], tmp_path, pdf=False, paper="a5", log=quiet)
+    with pytest.raises(ValueError, match="editions"):
+        bh.build(NOTEBOOKS[:1], tmp_path, pdf=False, editions=["teacher"], log=quiet)
+    with pytest.raises(ValueError, match="notebook"):
+        bh.build([tmp_path / "missing.ipynb"], tmp_path, pdf=False, log=quiet)
+    with pytest.raises(ValueError, match="edition"):
+        bh.edition(small_notebook(), "teacher")
+    monkeypatch.setenv("CHROMIUM", str(tmp_path / "no-such-browser"))
+    assert bh.find_chromium() is None
+    with pytest.raises(bh.PdfToolMissing, match="apt-get install chromium"):
+        bh.Chromium()  # no browser: says what to install
+
+
+# ---------------------------------------------------------------------------
+# HTML editions of every notebook
+# ---------------------------------------------------------------------------
+
+def test_every_notebook_has_both_html_editions_and_an_index(html_build):
+    for edition in bh.EDITIONS:
+        folder = html_build.out_dir / edition
+        assert sorted(p.stem for p in folder.glob("[0-9][0-9]_*.html")) == IDS
+        index = (folder / "index.html").read_text(encoding="utf-8")
+        for stem in IDS:
+            assert f'href="{stem}.html"' in index
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_student_edition_has_no_solution_code_text_or_output(html_build, path):
+    nb = load_notebook(path)
+    student = page_text(html_build.out_dir / "student" / f"{path.stem}.html")
+    instructor = page_text(html_build.out_dir / "instructor" / f"{path.stem}.html")
+    solutions = tagged(nb, "solution")
+    assert solutions, f"{path.name} has no solution cells"
+    not_solution = "\n".join(cell_source(c) + output_text(c) for c in nb["cells"] if c not in solutions)
+    for cell in solutions:
+        if cell["cell_type"] == "code":
+            code = norm(cell_source(cell))
+            assert code in instructor, "the instructor edition shows the solution's code"
+            assert code not in student, f"solution code in the student edition:\n{cell_source(cell)}"
+            # each line that only a solution has (not the learner's cell, not the lesson) stays hidden
+            for line in cell_source(cell).splitlines():
+                line = norm(line)
+                if len(line) >= 6 and line not in not_solution:
+                    assert line not in student, f"solution line in the student edition: {line}"
+        for exercise_id in CHECK_CALL.findall(cell_source(cell)):
+            assert f"Exercise {exercise_id}: correct." in instructor
+            assert f"Exercise {exercise_id}: correct." not in student
+        assert "correct. Well done" not in student
+    for cell in tagged(nb, "solution", "markdown"):
+        first = norm(bh._plain(cell_source(cell).split("\n\n")[0]))[:60]
+        assert first in instructor and first not in student, f"solution text in the student edition: {first}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_student_edition_keeps_every_exercise_with_its_placeholder(html_build, path):
+    nb = load_notebook(path)
+    student = page_text(html_build.out_dir / "student" / f"{path.stem}.html")
+    exercise_code = tagged(nb, "exercise", "code")
+    for cell in exercise_code:
+        assert norm(cell_source(cell)) in student
+        assert "..." in cell_source(cell)
+    ids = [i for c in exercise_code for i in CHECK_CALL.findall(cell_source(c))]
+    for exercise_id in ids:
+        assert f"Exercise {exercise_id}." in student, "the exercise's statement stays"
+    assert student.count("not answered yet") >= len(exercise_code)
+    notes = student.count(norm(bh.SOLUTION_NOTE.strip("*")))
+    assert notes == len(ids), "one note per exercise where its solution was"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_instructor_edition_has_every_cell_and_figure(html_build, path):
+    nb = load_notebook(path)
+    page = (html_build.out_dir / "instructor" / f"{path.stem}.html").read_text(encoding="utf-8")
+    text = page_text(html_build.out_dir / "instructor" / f"{path.stem}.html")
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            assert norm(cell_source(cell)) in text
+    figures = sum("image/png" in o.get("data", {}) for c in nb["cells"] for o in c.get("outputs", []))
+    assert page.count('src="data:image/png;base64,') == figures
+
+
+def test_links_between_notebooks_point_to_the_html_edition(html_build):
+    built = {p.stem for p in NOTEBOOKS}
+    for edition in bh.EDITIONS:
+        for path in (html_build.out_dir / edition).glob("*.html"):
+            page = path.read_text(encoding="utf-8")
+            assert not re.search(r'href="[^"]*\.ipynb', page), f"{edition}/{path.name} links to a .ipynb"
+            for stem in re.findall(r'href="(\d\d_[A-Za-z0-9_\-]+)\.html', page):
+                if stem in built:
+                    assert (html_build.out_dir / edition / f"{stem}.html").exists()
+
+
+def test_html_is_self_contained_and_styled_for_print(html_build):
+    page = (html_build.out_dir / "student" / f"{IDS[0]}.html").read_text(encoding="utf-8")
+    assert "require.js" not in page and "<script src=\"http" not in page.split("MathJax")[0]
+    for rule in ("white-space: pre-wrap", "max-width: 100%", "break-inside: avoid", "@page"):
+        assert rule in page
+
+
+# ---------------------------------------------------------------------------
+# PDF (Chromium)
+# ---------------------------------------------------------------------------
+
+def test_pdfs_are_built_for_both_editions_and_combined(pdf_build):
+    from pypdf import PdfReader
+
+    for edition in bh.EDITIONS:
+        pages = 1  # the cover
+        for h in pdf_build.handouts:
+            pages += len(PdfReader(str(h.outputs[edition]["pdf"])).pages)
+        combined = PdfReader(str(pdf_build.combined[edition]))
+        assert len(combined.pages) == pages
+        assert [o.title for o in combined.outline] == [h.label for h in pdf_build.handouts]
+        cover = combined.pages[0].extract_text()
+        assert bh.EDITION_LABELS[edition] in cover and all(h.short_title[:30] in norm(cover)
+                                                            for h in pdf_build.handouts)
+
+
+def test_every_pdf_page_is_headed_with_course_and_notebook_title(pdf_build):
+    from pypdf import PdfReader
+
+    course = bh.course_title()
+    for h in pdf_build.handouts:
+        for edition in bh.EDITIONS:
+            for number, page in enumerate(PdfReader(str(h.outputs[edition]["pdf"])).pages, 1):
+                text = page.extract_text()
+                assert course in text and h.header_label in text, f"{edition}/{h.stem} page {number}"
+                assert bh.EDITION_LABELS[edition] in text and f"page {number} of" in text
+
+
+def test_student_pdf_has_no_solutions(pdf_build):
+    from pypdf import PdfReader
+
+    text = norm(" ".join(p.extract_text() for p in PdfReader(str(pdf_build.combined["student"])).pages))
+    assert "correct. Well done" not in text and "Solution." not in text
+    assert "Solution: in the instructor edition" in text and "not answered yet" in text
+    full = norm(" ".join(p.extract_text() for p in PdfReader(str(pdf_build.combined["instructor"])).pages))
+    assert "correct. Well done" in full
+
+
+def test_nothing_sticks_out_of_the_page(pdf_build):
+    assert pdf_build.layout_problems == {}
+
+
+def test_every_notebook_fits_the_page_width_on_a4_and_letter(html_build):
+    exe = need_chromium()
+    html = [html_build.out_dir / "instructor" / f"{stem}.html" for stem in IDS]  # a superset of the student's
+    assert bh.check_layout(html, "a4", exe) == {}
+    assert bh.text_width_px("letter") > bh.text_width_px("a4"), "Letter's text block is wider: A4 is the test"
+
+
+def test_pdf_links_lead_to_the_other_notebooks_and_name_no_local_path(pdf_build):
+    from pypdf import PdfReader
+
+    stems = {h.stem for h in pdf_build.handouts}
+    for edition in bh.EDITIONS:
+        files = [h.outputs[edition]["pdf"] for h in pdf_build.handouts] + [pdf_build.combined[edition]]
+        internal = 0
+        for path in files:
+            for page in PdfReader(str(path)).pages:
+                for ref in page.get("/Annots", []) or []:
+                    annot = ref.get_object()
+                    action = annot.get("/A")
+                    action = action.get_object() if action is not None else {}
+                    uri = str(action.get("/URI", ""))
+                    assert not uri.startswith("file:"), f"{path.name} links to a local path: {uri}"
+                    if action.get("/S") == "/GoToR":
+                        assert Path(str(action["/F"])).stem in stems
+                    if path == pdf_build.combined[edition] and "/Dest" in annot:
+                        internal += 1
+        assert internal >= len(stems), "the cover's contents link to each notebook"
+
+
+# ---------------------------------------------------------------------------
+# Exercises: every registered exercise, generically (each notebook's tests check its own answers)
+# ---------------------------------------------------------------------------
+
+EXERCISE_IDS = helpers.exercise_ids()
+WRONG_TYPES = [object(), "not an answer", None, {"a": 1}, [[1, 2], [3]]]
+PLAUSIBLY_WRONG = [-1, 0, 1, 3, 0.123, 10**9, "b", "wrong", [0, 0], (0, 0), [0.5, 0.5], {"x": 0}, True, False]
+
+
+@pytest.mark.parametrize("exercise_id", EXERCISE_IDS)
+def test_placeholder_and_wrong_types_get_a_message_not_a_traceback(exercise_id, capsys):
+    helpers.check(exercise_id, ...)
+    out = capsys.readouterr().out
+    assert out.startswith(f"Exercise {exercise_id}: not answered yet.") and out.count("\n") == 1
+    for wrong in WRONG_TYPES:
+        helpers.check(exercise_id, wrong)  # never raises
+        out = capsys.readouterr().out
+        assert out.startswith(f"Exercise {exercise_id}: ") and "Traceback" not in out
+        assert not helpers.is_correct(exercise_id, wrong)
+
+
+@pytest.mark.parametrize("exercise_id", EXERCISE_IDS)
+def test_a_wrong_answer_gets_a_hint(exercise_id, capsys):
+    """A wrong answer of the right kind gets "not yet. Hint: ...".
+
+    Tried generically with plausible wrong values; an exercise whose answer none of them fits (an array
+    of a given shape, a model) must be tested with a wrong answer in its notebook's own test file.
+    """
+    hinted = []
+    for wrong in PLAUSIBLY_WRONG:
+        helpers.check(exercise_id, wrong)
+        out = capsys.readouterr().out
+        if "not yet. Hint:" in out and not helpers.is_correct(exercise_id, wrong):
+            hinted.append(out)
+    if hinted:
+        assert all(len(h.split("Hint:", 1)[1].strip()) > 10 for h in hinted), "a hint says something"
+        return
+    prefix = exercise_id.split(".")[0]
+    own_tests = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob(f"test_{prefix}_*.py"))
+    assert re.search(rf"""["']{re.escape(exercise_id)}["']""", own_tests), (
+        f"no generic wrong answer gets a hint for {exercise_id}, and tests/test_{prefix}_*.py does not test it")

@@ -1,0 +1,872 @@
+"""Build the classroom handouts (make handouts): a student and an instructor edition of every notebook.
+
+Usage: python tools/build_handouts.py [--html-only] [--paper a4|letter] [--out DIR] [NOTEBOOK ...]
+       (default: every notebooks/NN_*.ipynb, into build/handouts/)
+
+For every notebook, two editions, each as HTML and as PDF, plus one combined course PDF per edition:
+
+    build/handouts/instructor/  NN_name.html  NN_name.pdf  index.html  course_instructor.pdf
+    build/handouts/student/     NN_name.html  NN_name.pdf  index.html  course_student.pdf
+
+* Instructor edition: the stored notebook as it is, every cell with its outputs.
+* Student edition: every cell tagged ``solution`` (the worked solution's markdown and code, and so its
+  outputs) is replaced by one short note per solution; the learner's cells tagged ``exercise`` stay,
+  with their ``...`` placeholder and the self-check's "not answered yet".
+
+HTML comes from nbconvert's HTMLExporter (JupyterLab's look, template in tools/handouts/templates/handout/,
+print styles in tools/handouts/handout.css); links between notebooks (``01_x.ipynb``) point to the
+matching ``.html``. PDF: headless Chromium prints the HTML through its DevTools protocol (``Page.printToPDF``,
+over ``--remote-debugging-pipe``, so no network port is opened), with a running header (course and notebook
+title) and footer (edition, page number) on every page; pypdf then turns links between notebooks into links
+between the PDFs and merges the combined course PDF (cover page with contents, bookmarks per notebook).
+Before printing, the page is laid out at the paper's text width and every element that would stick out of
+it is reported (code is wrapped, figures are scaled, so there should be none).
+
+Chromium: Debian/Ubuntu ``apt-get install chromium``; elsewhere set ``CHROMIUM=/path/to/chrome``.
+Math in markdown is typeset by MathJax: the HTML edition loads it from the web like nbconvert does; the PDF
+uses Debian's ``libjs-mathjax`` when it is installed (``/usr/share/javascript/mathjax``), else the web.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import copy
+import html
+import json
+import os
+import re
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = ROOT / "notebooks"
+HANDOUT_DIR = Path(__file__).resolve().parent / "handouts"
+TEMPLATE_DIR = HANDOUT_DIR / "templates"
+CSS_PATH = HANDOUT_DIR / "handout.css"
+DEFAULT_OUT = ROOT / "build" / "handouts"
+
+EDITIONS = ("instructor", "student")
+EDITION_LABELS = {"instructor": "Instructor edition (with solutions)", "student": "Student edition"}
+SOLUTION_TAG = "solution"
+EXERCISE_TAG = "exercise"
+SOLUTION_NOTE_TAG = "solution-note"
+SOLUTION_NOTE = "*Solution: in the instructor edition.*"
+FALLBACK_COURSE_TITLE = "Batch size, feature scaling and batch normalization"
+
+# Paper sizes (inches) and the page margins (inches: top, right, bottom, left). The margins are the
+# @page rule of handout.css too; they leave room for the running header and footer and give a text
+# block of 7.07 x 10.3 in on A4 and 7.3 x 9.6 in on Letter, so figures sized for one fit the other.
+PAPERS = {"a4": (8.27, 11.69), "letter": (8.5, 11.0)}
+PAGE_MARGINS_IN = (0.75, 0.6, 0.6, 0.6)
+CSS_PX_PER_IN = 96
+HEADER_TITLE_CHARS = 45   # longer notebook titles are cut at their colon in the running header
+
+NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
+NOTEBOOK_NAME = re.compile(r"^(\d\d)_[A-Za-z0-9_\-]+$")
+# href="01_name.ipynb" or href="./01_name.ipynb#section" (in markdown cells, rendered, and raw HTML)
+NOTEBOOK_HREF = re.compile(r"""href=(["'])(?:\./)?(\d\d_[A-Za-z0-9_\-]+)\.ipynb(#[^"']*)?\1""")
+MATH = re.compile(r"\$\$|(?<![\\$])\$[^$\n]+(?<!\\)\$|\\\(|\\\[|\\begin\{")
+DEBIAN_MATHJAX = Path("/usr/share/javascript/mathjax/MathJax.js")
+MATHJAX_CONFIG = "?config=TeX-AMS_CHTML-full,Safe"
+
+
+# ---------------------------------------------------------------------------
+# Notebooks: discovery, titles, the two editions
+# ---------------------------------------------------------------------------
+
+def notebook_paths(args: Iterable[str | Path] = ()) -> list[Path]:
+    """Return the notebooks named in `args`, or every ``notebooks/NN_*.ipynb`` in order."""
+    paths = [Path(a) for a in args]
+    if not paths:
+        return sorted(NOTEBOOK_DIR.glob(NOTEBOOK_GLOB))
+    for p in paths:
+        if p.suffix != ".ipynb" or not p.is_file():
+            raise ValueError(f"notebook {str(p)!r} is not an existing .ipynb file")
+    return paths
+
+
+def cell_source(cell: dict) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def _plain(markdown: str) -> str:
+    """Markdown inline text to plain text: links to their text, no emphasis or code marks."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"[*_`]", "", text)
+    return " ".join(text.split())
+
+
+def notebook_title(nb: Any, fallback: str) -> str:
+    """The first ``# `` heading of the notebook's first markdown cell, as plain text."""
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            for line in cell_source(cell).splitlines():
+                if line.startswith("# "):
+                    return _plain(line[2:])
+            break
+    return fallback
+
+
+def course_title(readme: Path = ROOT / "README.md") -> str:
+    """The course's title: the README's ``# `` heading up to its colon (the header has little room)."""
+    try:
+        for line in readme.read_text(encoding="utf-8").splitlines():
+            if line.startswith("# "):
+                return _plain(line[2:]).split(":", 1)[0].strip()
+    except OSError:
+        pass
+    return FALLBACK_COURSE_TITLE
+
+
+def short_title(title: str, course: str) -> str:
+    """Drop a leading "<course title>: " from a notebook title (notebook 00's title starts so)."""
+    if title.lower().startswith(course.lower()):
+        rest = title[len(course):].lstrip(" :-–—")
+        if rest:
+            return rest[0].upper() + rest[1:]
+    return title
+
+
+def has_tag(cell: dict, tag: str) -> bool:
+    return tag in cell.get("metadata", {}).get("tags", [])
+
+
+def student_edition(nb: Any) -> Any:
+    """Return a copy of `nb` without its solutions.
+
+    Each run of consecutive cells tagged ``solution`` (the explanation and the code, with its outputs)
+    becomes one markdown cell tagged ``solution-note`` saying the solution is in the instructor edition.
+    Every other cell, including the learner's ``exercise`` cells with their placeholder, stays as it is.
+    """
+    import nbformat
+
+    out = copy.deepcopy(nb)
+    cells = []
+    in_solution = False
+    notes = 0
+    for cell in out.cells:
+        if has_tag(cell, SOLUTION_TAG):
+            if not in_solution:
+                notes += 1
+                note = nbformat.v4.new_markdown_cell(SOLUTION_NOTE, metadata={"tags": [SOLUTION_NOTE_TAG]})
+                if "id" in cell or nb.get("nbformat_minor", 0) >= 5:
+                    note["id"] = f"solution-note-{notes}"
+                cells.append(note)
+            in_solution = True
+            continue
+        in_solution = False
+        cells.append(cell)
+    out.cells = cells
+    return out
+
+
+def edition(nb: Any, name: str) -> Any:
+    """The notebook as it goes into edition `name` ("instructor" or "student")."""
+    if name == "instructor":
+        return copy.deepcopy(nb)
+    if name == "student":
+        return student_edition(nb)
+    raise ValueError(f"edition must be one of {EDITIONS}, got {name!r}")
+
+
+def has_math(nb: Any) -> bool:
+    """Whether any markdown cell holds TeX math (or any output is LaTeX), so MathJax is needed."""
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown" and MATH.search(cell_source(cell)):
+            return True
+        for output in cell.get("outputs", []):
+            if "text/latex" in output.get("data", {}):
+                return True
+    return False
+
+
+def rewrite_notebook_links(page: str, suffix: str = ".html") -> str:
+    """Point every link to a course notebook (``NN_name.ipynb``) at ``NN_name<suffix>`` instead."""
+    return NOTEBOOK_HREF.sub(lambda m: f'href={m[1]}{m[2]}{suffix}{m[3] or ""}{m[1]}', page)
+
+
+# ---------------------------------------------------------------------------
+# HTML
+# ---------------------------------------------------------------------------
+
+@dataclass
+class Handout:
+    """One notebook: where it comes from, its titles, and what was built for it."""
+
+    source: Path
+    number: str
+    title: str
+    short_title: str
+    outputs: dict[str, dict[str, Path]] = field(default_factory=dict)  # edition -> {"html": .., "pdf": ..}
+
+    @property
+    def stem(self) -> str:
+        return self.source.stem
+
+    @property
+    def label(self) -> str:
+        return f"{self.number} · {self.short_title}"
+
+    @property
+    def header_label(self) -> str:
+        """The label in the running header: a long title is cut at its colon ("05 · Batch norm...")."""
+        title = self.short_title
+        if len(title) > HEADER_TITLE_CHARS and ":" in title:
+            title = title.split(":", 1)[0]
+        return f"{self.number} · {title}"
+
+
+def _exporter():
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="handout", extra_template_basedirs=[str(TEMPLATE_DIR)])
+    exporter.embed_images = True
+    return exporter
+
+
+def render_html(nb: Any, handout: Handout, edition_name: str, course: str, *, prev: Handout | None = None,
+                next_: Handout | None = None, pdf: bool = True, exporter=None) -> str:
+    """Return the HTML page of one edition of one notebook."""
+    import nbconvert
+
+    exporter = exporter or _exporter()
+    nb = edition(nb, edition_name)
+    resources = {
+        "metadata": {"name": f"{handout.number} {handout.short_title}"},
+        "handout": {
+            "course_title": course,
+            "edition_label": EDITION_LABELS[edition_name],
+            "has_math": has_math(nb),
+            "css": CSS_PATH.read_text(encoding="utf-8"),
+            "nbconvert_version": nbconvert.__version__,
+            "prev": {"href": f"{prev.stem}.html", "label": prev.label} if prev else None,
+            "next": {"href": f"{next_.stem}.html", "label": next_.label} if next_ else None,
+            "pdf_href": f"{handout.stem}.pdf" if pdf else None,
+        },
+    }
+    nb.metadata["title"] = f"{handout.label} — {course} ({EDITION_LABELS[edition_name]})"
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    return rewrite_notebook_links(body)
+
+
+def render_index(handouts: list[Handout], edition_name: str, course: str, *, pdf: bool) -> str:
+    """The edition's index.html: every notebook, as HTML and PDF, and the combined PDF."""
+    rows = []
+    for h in handouts:
+        links = [f'<a href="{h.stem}.html">HTML</a>'] + ([f'<a href="{h.stem}.pdf">PDF</a>'] if pdf else [])
+        rows.append(f"<tr><td>{h.number}</td><td><a href=\"{h.stem}.html\">{html.escape(h.short_title)}</a></td>"
+                    f"<td>{' · '.join(links)}</td></tr>")
+    combined = (f'<p>The whole course in one file: <a href="course_{edition_name}.pdf">course_{edition_name}.pdf</a></p>'
+                if pdf else "")
+    other = "student" if edition_name == "instructor" else "instructor"
+    note = ("Every notebook with its outputs and the worked solutions of the exercises."
+            if edition_name == "instructor" else
+            "Every notebook with its outputs; the exercises are left for you, with a self-check in each.")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(course)}: {EDITION_LABELS[edition_name]}</title>
+<style>body{{font-family:sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem;line-height:1.5}}
+td{{padding:0.2rem 0.8rem 0.2rem 0}}</style></head>
+<body><h1>{html.escape(course)}</h1><p><strong>{EDITION_LABELS[edition_name]}.</strong> {note}
+(The other edition: <a href="../{other}/index.html">{other}</a>.)</p>
+<table>{''.join(rows)}</table>{combined}</body></html>
+"""
+
+
+def render_cover(handouts: list[Handout], first_pages: list[int], edition_name: str, course: str,
+                 full_title: str, revision: str | None) -> str:
+    """The cover page of the combined course PDF: title, edition, contents with page numbers."""
+    rows = "".join(
+        f'<tr><td class="n">{h.number}</td><td><a href="{h.stem}.html">{html.escape(h.short_title)}</a></td>'
+        f'<td class="p">{page}</td></tr>' for h, page in zip(handouts, first_pages))
+    note = ("This edition holds every notebook with its outputs and the worked solution of every exercise."
+            if edition_name == "instructor" else
+            "This edition holds every notebook with its outputs. The exercises are yours: each has a self-check "
+            "that tells you whether your answer is right; the worked solutions are in the instructor edition.")
+    built = f"<p class=\"small\">Built from revision {html.escape(revision)}.</p>" if revision else ""
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(course)}</title>
+<style>
+@page {{ margin: {PAGE_MARGINS_IN[0]}in {PAGE_MARGINS_IN[1]}in {PAGE_MARGINS_IN[2]}in {PAGE_MARGINS_IN[3]}in; }}
+body {{ font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; margin: 0; color: #111; }}
+h1 {{ font-size: 26pt; margin: 1.2in 0 0.2in 0; line-height: 1.2; }}
+.edition {{ font-size: 15pt; color: #333; margin-bottom: 0.5in; }}
+table {{ border-collapse: collapse; width: 100%; font-size: 12pt; }}
+td {{ padding: 6pt 0; border-bottom: 0.5pt solid #bbb; }}
+td.n {{ width: 2.5em; font-weight: bold; }} td.p {{ text-align: right; width: 4em; }}
+a {{ color: inherit; text-decoration: none; }}
+p {{ font-size: 11pt; line-height: 1.45; }} .small {{ font-size: 9pt; color: #555; }}
+</style></head>
+<body><h1>{html.escape(full_title)}</h1>
+<div class="edition">{EDITION_LABELS[edition_name]}</div>
+<p>{note}</p>
+<table><tr><td></td><td><strong>Contents</strong></td><td class="p"><strong>page</strong></td></tr>{rows}</table>
+<p class="small">Code under the MIT license, text and figures under CC BY 4.0.</p>{built}
+</body></html>
+"""
+
+
+# ---------------------------------------------------------------------------
+# PDF: headless Chromium over the DevTools protocol (pipe transport)
+# ---------------------------------------------------------------------------
+
+class PdfToolMissing(RuntimeError):
+    """No Chromium/Chrome found to print the PDFs."""
+
+
+def find_chromium() -> str | None:
+    """The Chromium or Chrome executable: $CHROMIUM, else the usual names on PATH, else macOS's app."""
+    env = os.environ.get("CHROMIUM")
+    if env:
+        return env if Path(env).is_file() or shutil.which(env) else None
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    mac = Path("/Applications/Google Chrome.app/Contents/MacOS/Google Chrome")
+    return str(mac) if mac.exists() else None
+
+
+# Finds what would stick out of the text block on paper: elements past the right edge, and
+# boxes whose content is wider than the box (cut off, or behind a scroll bar).
+_OVERFLOW_JS = r"""
+(() => {
+  const limit = document.documentElement.clientWidth + 1;
+  const out = [];
+  const seen = new Set();
+  const describe = (el) => {
+    const cls = (typeof el.className === 'string' && el.className) ? '.' + el.className.trim().split(/\s+/).slice(0, 2).join('.') : '';
+    let text = (el.innerText || el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 80);
+    return el.tagName.toLowerCase() + cls + ': ' + JSON.stringify(text);
+  };
+  for (const el of document.querySelectorAll('main *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || style.visibility === 'hidden') continue;
+    // Screen-reader copies (MathJax's assistive MathML) are clipped to nothing on purpose.
+    if (el.closest('.MJX_Assistive_MathML, .sr-only') || (style.clip && style.clip.startsWith('rect'))) continue;
+    const clipped = el.scrollWidth > el.clientWidth + 1 && style.overflowX !== 'visible' && el.clientWidth > 0;
+    if (r.right > limit || clipped) {
+      let p = el.parentElement, reported = false;
+      while (p) { if (seen.has(p)) { reported = true; break; } p = p.parentElement; }
+      seen.add(el);
+      if (!reported) out.push(describe(el) + (clipped ? ' (content cut off)' : ' (past the right margin by ' + Math.round(r.right - limit) + ' px)'));
+    }
+  }
+  return out.slice(0, 20);
+})()
+"""
+
+_WAIT_FOR_MATH_JS = r"""
+new Promise((resolve) => {
+  if (!window.MathJax || !window.MathJax.Hub) { resolve('no math'); return; }
+  setTimeout(() => resolve('timeout'), %d);
+  window.MathJax.Hub.Queue(() => resolve('typeset'));
+})
+"""
+
+
+class Chromium:
+    """One headless Chromium, driven over ``--remote-debugging-pipe`` (no port, no network).
+
+    Use as a context manager; `print_pdf` loads a local HTML file and returns the PDF bytes.
+    """
+
+    def __init__(self, executable: str | None = None, timeout: float = 90.0):
+        self.executable = executable or find_chromium()
+        if not self.executable:
+            raise PdfToolMissing(
+                "no Chromium found to print the PDF handouts: install it (Debian/Ubuntu: "
+                "`apt-get install chromium`) or set CHROMIUM=/path/to/chrome; `--html-only` skips the PDFs")
+        self.timeout = timeout
+        self._next_id = 0
+        self._buffer = b""
+        self._events: list[dict] = []
+
+    def __enter__(self) -> "Chromium":
+        self._profile = tempfile.mkdtemp(prefix="handouts-chromium-")
+        args = [
+            self.executable, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--disable-extensions", "--disable-dev-shm-usage", "--mute-audio",
+            "--allow-file-access-from-files", "--hide-scrollbars", "--font-render-hinting=none",
+            f"--user-data-dir={self._profile}", "--remote-debugging-pipe", "about:blank",
+        ]
+        # The pipe transport reads commands on fd 3 and writes replies on fd 4: hand it our two pipes.
+        self._proc = subprocess.Popen(
+            ["/bin/sh", "-c", 'exec "$@" 3<&0 4>&1 0</dev/null 1>/dev/null', "sh", *args],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        try:
+            self.call("Browser.getVersion")
+        except Exception:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        proc = getattr(self, "_proc", None)
+        if proc and proc.poll() is None:
+            try:
+                self._send("Browser.close")
+                proc.wait(timeout=10)
+            except Exception:
+                proc.kill()
+                proc.wait()
+        for stream in (getattr(proc, "stdin", None), getattr(proc, "stdout", None)):
+            if stream:
+                stream.close()
+        shutil.rmtree(getattr(self, "_profile", ""), ignore_errors=True)
+
+    # -- protocol -----------------------------------------------------------
+    def _send(self, method: str, params: dict | None = None, session: str | None = None) -> int:
+        self._next_id += 1
+        msg = {"id": self._next_id, "method": method, "params": params or {}}
+        if session:
+            msg["sessionId"] = session
+        self._proc.stdin.write(json.dumps(msg).encode() + b"\0")
+        self._proc.stdin.flush()
+        return self._next_id
+
+    def _read(self, deadline: float) -> dict:
+        fd = self._proc.stdout.fileno()
+        while b"\0" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("Chromium did not answer in time")
+            ready, _, _ = select.select([fd], [], [], left)
+            if ready:
+                chunk = os.read(fd, 1 << 20)
+                if not chunk:
+                    raise RuntimeError("Chromium exited unexpectedly")
+                self._buffer += chunk
+        raw, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(raw)
+
+    def call(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
+        """Send one command and return its result (events that arrive meanwhile are kept)."""
+        msg_id = self._send(method, params, session)
+        deadline = time.monotonic() + self.timeout
+        while True:
+            msg = self._read(deadline)
+            if msg.get("id") == msg_id:
+                if "error" in msg:
+                    raise RuntimeError(f"Chromium: {method} failed: {msg['error'].get('message')}")
+                return msg.get("result", {})
+            if "method" in msg:
+                self._events.append(msg)
+
+    def wait_event(self, method: str, session: str) -> dict:
+        deadline = time.monotonic() + self.timeout
+        while True:
+            for i, ev in enumerate(self._events):
+                if ev["method"] == method and ev.get("sessionId") == session:
+                    return self._events.pop(i)
+            msg = self._read(deadline)
+            if "method" in msg:
+                self._events.append(msg)
+
+    def evaluate(self, session: str, expression: str, await_promise: bool = False) -> Any:
+        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True,
+                                                "awaitPromise": await_promise}, session)
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"Chromium: script failed: {result['exceptionDetails'].get('text')}")
+        return result["result"].get("value")
+
+    # -- pages ----------------------------------------------------------------
+    def open(self, path: Path) -> str:
+        """Open a local file in a new tab; return the session id once it has loaded (math typeset)."""
+        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        self._targets = getattr(self, "_targets", {})
+        self._targets[session] = target
+        self.call("Page.enable", {}, session)
+        self.call("Page.navigate", {"url": Path(path).resolve().as_uri()}, session)
+        self.wait_event("Page.loadEventFired", session)
+        self.evaluate(session, _WAIT_FOR_MATH_JS % 30000, await_promise=True)
+        self.evaluate(session, "document.fonts.ready.then(() => true)", await_promise=True)
+        return session
+
+    def close_tab(self, session: str) -> None:
+        self.call("Target.closeTarget", {"targetId": self._targets.pop(session)})
+
+    def layout_problems(self, session: str, width_px: int) -> list[str]:
+        """What sticks out of a text block `width_px` wide, laid out with the print styles."""
+        self.call("Emulation.setEmulatedMedia", {"media": "print"}, session)
+        self.call("Emulation.setDeviceMetricsOverride",
+                  {"width": width_px, "height": 1200, "deviceScaleFactor": 1, "mobile": False}, session)
+        try:
+            return self.evaluate(session, _OVERFLOW_JS) or []
+        finally:
+            self.call("Emulation.clearDeviceMetricsOverride", {}, session)
+            self.call("Emulation.setEmulatedMedia", {"media": ""}, session)
+
+    def print_pdf(self, session: str, paper: str, header: str | None, footer: str | None) -> bytes:
+        width, height = PAPERS[paper]
+        top, right, bottom, left = PAGE_MARGINS_IN
+        params = {
+            "paperWidth": width, "paperHeight": height, "marginTop": top, "marginRight": right,
+            "marginBottom": bottom, "marginLeft": left, "printBackground": True, "preferCSSPageSize": False,
+            "displayHeaderFooter": header is not None, "headerTemplate": header or "<span></span>",
+            "footerTemplate": footer or "<span></span>", "generateTaggedPDF": False,
+        }
+        return base64.b64decode(self.call("Page.printToPDF", params, session)["data"])
+
+
+def text_width_px(paper: str) -> int:
+    """Width of the text block on `paper`, in CSS pixels (what the HTML is laid out to)."""
+    return int((PAPERS[paper][0] - PAGE_MARGINS_IN[1] - PAGE_MARGINS_IN[3]) * CSS_PX_PER_IN)
+
+
+def _running(left: str, right: str, *, top: bool) -> str:
+    """Chromium header/footer template: `left` and `right` (HTML), small, with a rule."""
+    rule = "border-bottom: 0.5pt solid #999; padding-bottom: 1.5mm;" if top else \
+        "border-top: 0.5pt solid #999; padding-top: 1.5mm;"
+    pad = f"0 {PAGE_MARGINS_IN[1]}in 0 {PAGE_MARGINS_IN[3]}in"
+    cell = "white-space: nowrap; overflow: hidden; text-overflow: ellipsis;"
+    return (f'<div style="width: 100%; box-sizing: border-box; padding: {pad}; -webkit-print-color-adjust: exact;">'
+            f'<div style="display: flex; justify-content: space-between; gap: 8mm; font-family: \'DejaVu Sans\', '
+            f'\'Liberation Sans\', Arial, sans-serif; font-size: 8pt; color: #333; {rule}">'
+            f'<span style="{cell}">{left}</span><span style="{cell} flex-shrink: 0; max-width: 60%;">{right}</span>'
+            f'</div></div>')
+
+
+def header_template(course: str, handout: Handout) -> str:
+    return _running(html.escape(course), f"<b>{html.escape(handout.header_label)}</b>", top=True)
+
+
+def footer_template(edition_name: str) -> str:
+    return _running(html.escape(EDITION_LABELS[edition_name]),
+                    'page <span class="pageNumber"></span> of <span class="totalPages"></span>', top=False)
+
+
+def print_copy(page: str) -> str:
+    """The HTML to print: MathJax from Debian's libjs-mathjax when installed (no network needed)."""
+    if DEBIAN_MATHJAX.exists():
+        page = re.sub(r'<script src="https://cdnjs\.cloudflare\.com/ajax/libs/mathjax/[^"]*">',
+                      f'<script src="{DEBIAN_MATHJAX.as_uri()}{MATHJAX_CONFIG}">', page)
+    return page
+
+
+# ---------------------------------------------------------------------------
+# PDF post-processing with pypdf: links between notebooks, the combined course PDF
+# ---------------------------------------------------------------------------
+
+_HTML_NOTEBOOK_URI = re.compile(r"(?:^|/)(\d\d_[A-Za-z0-9_\-]+)\.(?:html|ipynb|pdf)(?:#.*)?$")
+
+
+def _link_target(uri: str) -> tuple[str, str | None]:
+    """Classify a link Chromium wrote: ("notebook", stem) | ("web", None) | ("local", None)."""
+    from urllib.parse import unquote, urlparse
+
+    parsed = urlparse(uri)
+    if parsed.scheme in ("http", "https", "mailto"):
+        return "web", None
+    m = _HTML_NOTEBOOK_URI.search(unquote(parsed.path))
+    if m:
+        return "notebook", m[1]
+    return "local", None
+
+
+def retarget_links(writer: Any, resolve: Callable[[str], Any]) -> None:
+    """Rewrite the links of every page of `writer` (a pypdf PdfWriter).
+
+    Links to other notebooks go where `resolve(stem)` says: a page object (a link inside this PDF) or a
+    file name (a link to another PDF next to this one). Links to other local files are dropped: they
+    would name this machine's folders and lead nowhere on another. Web links stay.
+    """
+    from pypdf.generic import (ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject)
+
+    for page in writer.pages:
+        annots = page.get("/Annots")
+        if annots is None:
+            continue
+        annots = annots.get_object()
+        keep = ArrayObject()
+        for ref in annots:
+            annot = ref.get_object()
+            action = annot.get("/A")
+            action = action.get_object() if action is not None else None
+            if annot.get("/Subtype") != "/Link" or action is None or action.get("/S") != "/URI":
+                keep.append(ref)
+                continue
+            kind, stem = _link_target(str(action.get("/URI")))
+            if kind == "web":
+                keep.append(ref)
+                continue
+            target = resolve(stem) if kind == "notebook" else None
+            if target is None:
+                continue  # a local path: drop the link, keep the text
+            if isinstance(target, str):
+                annot[NameObject("/A")] = DictionaryObject({
+                    NameObject("/S"): NameObject("/GoToR"), NameObject("/F"): TextStringObject(target),
+                    NameObject("/D"): ArrayObject([NumberObject(0), NameObject("/Fit")]),
+                })
+            else:
+                del annot["/A"]
+                annot[NameObject("/Dest")] = ArrayObject([target.indirect_reference, NameObject("/Fit")])
+            keep.append(ref)
+        page[NameObject("/Annots")] = keep
+
+
+def finish_notebook_pdf(data: bytes, path: Path, title: str, available: set[str]) -> int:
+    """Write one notebook's PDF with its links fixed and its title set; return its page count."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    retarget_links(writer, lambda stem: f"{stem}.pdf" if stem in available else None)
+    writer.add_metadata({"/Title": title, "/Creator": "tools/build_handouts.py (Chromium, pypdf)"})
+    with open(path, "wb") as f:
+        writer.write(f)
+    return len(writer.pages)
+
+
+def combine_pdfs(cover: bytes | None, parts: list[tuple[Handout, Path]], path: Path, title: str) -> int:
+    """Merge the cover and the notebooks' PDFs into one, with a bookmark per notebook and internal links."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    first_page: dict[str, int] = {}
+    if cover is not None:
+        writer.append(PdfReader(io.BytesIO(cover)), import_outline=False)
+    for handout, pdf_path in parts:
+        first_page[handout.stem] = len(writer.pages)
+        writer.append(PdfReader(str(pdf_path)), import_outline=False)
+        writer.add_outline_item(title=handout.label, page_number=first_page[handout.stem])
+    retarget_links(writer, lambda stem: writer.pages[first_page[stem]] if stem in first_page else None)
+    # Links that became GoToR in a notebook's own PDF point inside the course PDF now.
+    for page in writer.pages:
+        for ref in page.get("/Annots", []) or []:
+            annot = ref.get_object()
+            action = annot.get("/A")
+            action = action.get_object() if action is not None else None
+            if action is not None and action.get("/S") == "/GoToR":
+                stem = str(action.get("/F")).rsplit(".", 1)[0]
+                if stem in first_page:
+                    from pypdf.generic import ArrayObject, NameObject
+
+                    del annot["/A"]
+                    annot[NameObject("/Dest")] = ArrayObject(
+                        [writer.pages[first_page[stem]].indirect_reference, NameObject("/Fit")])
+    writer.add_metadata({"/Title": title, "/Creator": "tools/build_handouts.py (Chromium, pypdf)"})
+    writer.page_mode = "/UseOutlines"
+    with open(path, "wb") as f:
+        writer.write(f)
+    return len(writer.pages)
+
+
+# ---------------------------------------------------------------------------
+# The build
+# ---------------------------------------------------------------------------
+
+@dataclass
+class BuildResult:
+    """What a build made, and what it found wrong (layout problems, dangling links)."""
+
+    out_dir: Path
+    handouts: list[Handout]
+    combined: dict[str, Path] = field(default_factory=dict)
+    layout_problems: dict[str, list[str]] = field(default_factory=dict)   # "edition/NN_x" -> problems
+    dangling_links: dict[str, list[str]] = field(default_factory=dict)    # "NN_x" -> missing notebooks
+
+
+def check_layout(html_paths: Iterable[str | Path], paper: str = "a4", chromium: str | None = None
+                 ) -> dict[str, list[str]]:
+    """Lay out each HTML handout at the text width of `paper` with the print styles, without printing.
+
+    Returns ``{file name: [what sticks out past the right margin or is cut off]}`` for the files with
+    problems (empty dict: everything fits).
+    """
+    if paper not in PAPERS:
+        raise ValueError(f"paper must be one of {sorted(PAPERS)}, got {paper!r}")
+    problems = {}
+    with Chromium(chromium) as browser, tempfile.TemporaryDirectory(prefix="handouts-print-") as tmp:
+        for path in map(Path, html_paths):
+            copy_path = Path(tmp) / path.name
+            copy_path.write_text(print_copy(path.read_text(encoding="utf-8")), encoding="utf-8")
+            session = browser.open(copy_path)
+            try:
+                found = browser.layout_problems(session, text_width_px(paper))
+            finally:
+                browser.close_tab(session)
+            if found:
+                problems[path.name] = found
+    return problems
+
+
+def _git_revision() -> str | None:
+    try:
+        out = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                             text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def build(notebooks: Iterable[str | Path] = (), out_dir: str | Path = DEFAULT_OUT, *, pdf: bool = True,
+          paper: str = "a4", editions: Iterable[str] = EDITIONS, combined: bool = True,
+          chromium: str | None = None, log: Callable[[str], None] = print) -> BuildResult:
+    """Build the handouts of `notebooks` (default: all) into `out_dir`/<edition>/.
+
+    Parameters
+    ----------
+    notebooks : paths of .ipynb files; empty means every ``notebooks/NN_*.ipynb``.
+    out_dir : folder to write into; each edition gets its own subfolder.
+    pdf : also print each page to PDF with Chromium (raises PdfToolMissing if there is none).
+    paper : "a4" or "letter".
+    editions : any of "instructor", "student".
+    combined : also write one course PDF per edition (only with `pdf`).
+    chromium : the browser executable (default: `find_chromium()`).
+    log : where progress lines go.
+    """
+    import nbformat
+
+    if paper not in PAPERS:
+        raise ValueError(f"paper must be one of {sorted(PAPERS)}, got {paper!r}")
+    editions = list(editions)
+    for name in editions:
+        if name not in EDITIONS:
+            raise ValueError(f"editions must be among {EDITIONS}, got {name!r}")
+    paths = notebook_paths(notebooks)
+    if not paths:
+        raise ValueError("no notebooks to build (notebooks/NN_*.ipynb)")
+    out_dir = Path(out_dir)
+    course = course_title()
+    full_course = FALLBACK_COURSE_TITLE
+    try:
+        full_course = next(_plain(l[2:]) for l in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+                           if l.startswith("# "))
+    except (OSError, StopIteration):
+        pass
+
+    nbs, handouts = [], []
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        m = NOTEBOOK_NAME.match(path.stem)
+        number = m[1] if m else path.stem[:2]
+        title = notebook_title(nb, path.stem)
+        nbs.append(nb)
+        handouts.append(Handout(path, number, title, short_title(title, course)))
+    result = BuildResult(out_dir, handouts)
+    stems = {h.stem for h in handouts}
+    known = stems | {p.stem for p in NOTEBOOK_DIR.glob(NOTEBOOK_GLOB)}
+
+    exporter = _exporter()
+    browser = Chromium(chromium) if pdf else None
+    started = time.monotonic()
+    try:
+        if browser:
+            browser.__enter__()
+        for name in editions:
+            ed_dir = out_dir / name
+            ed_dir.mkdir(parents=True, exist_ok=True)
+            for i, (nb, h) in enumerate(zip(nbs, handouts)):
+                page = render_html(nb, h, name, course, prev=handouts[i - 1] if i else None,
+                                   next_=handouts[i + 1] if i + 1 < len(handouts) else None, pdf=pdf,
+                                   exporter=exporter)
+                html_path = ed_dir / f"{h.stem}.html"
+                html_path.write_text(page, encoding="utf-8")
+                h.outputs.setdefault(name, {})["html"] = html_path
+                missing = sorted({m[1] for m in re.finditer(r'href="(\d\d_[A-Za-z0-9_\-]+)\.html', page)} - known)
+                if missing and name == editions[0]:
+                    result.dangling_links[h.stem] = missing
+                    log(f"warning: {h.source.name} links to notebooks that do not exist: {', '.join(missing)}")
+                if browser:
+                    with tempfile.TemporaryDirectory(prefix="handouts-print-") as tmp:
+                        tmp_html = Path(tmp) / html_path.name
+                        tmp_html.write_text(print_copy(page), encoding="utf-8")
+                        session = browser.open(tmp_html)
+                        try:
+                            problems = browser.layout_problems(session, text_width_px(paper))
+                            data = browser.print_pdf(session, paper, header_template(course, h),
+                                                     footer_template(name))
+                        finally:
+                            browser.close_tab(session)
+                    if problems:
+                        result.layout_problems[f"{name}/{h.stem}"] = problems
+                        log(f"warning: {name}/{h.stem}: {len(problems)} element(s) wider than the page:")
+                        for p in problems:
+                            log(f"    {p}")
+                    pdf_path = ed_dir / f"{h.stem}.pdf"
+                    pages = finish_notebook_pdf(data, pdf_path, f"{h.label} — {course} ({EDITION_LABELS[name]})",
+                                                stems)
+                    h.outputs[name]["pdf"] = pdf_path
+                    log(f"{name:10s} {h.stem}: html, pdf ({pages} pages)")
+                else:
+                    log(f"{name:10s} {h.stem}: html")
+            (ed_dir / "index.html").write_text(render_index(handouts, name, course, pdf=pdf), encoding="utf-8")
+            if browser and combined:
+                result.combined[name] = _build_combined(browser, handouts, name, course, full_course, paper,
+                                                        ed_dir)
+                log(f"{name:10s} {result.combined[name].name}")
+    finally:
+        if browser:
+            browser.close()
+    log(f"handouts in {out_dir} ({time.monotonic() - started:.1f} s)")
+    return result
+
+
+def _build_combined(browser: Chromium, handouts: list[Handout], name: str, course: str, full_course: str,
+                    paper: str, ed_dir: Path) -> Path:
+    from pypdf import PdfReader
+
+    first_pages, page = [], 2  # the cover is page 1
+    for h in handouts:
+        first_pages.append(page)
+        page += len(PdfReader(str(h.outputs[name]["pdf"])).pages)
+    cover_html = render_cover(handouts, first_pages, name, course, full_course, _git_revision())
+    with tempfile.TemporaryDirectory(prefix="handouts-print-") as tmp:
+        cover_path = Path(tmp) / "cover.html"
+        cover_path.write_text(cover_html, encoding="utf-8")
+        session = browser.open(cover_path)
+        try:
+            cover = browser.print_pdf(session, paper, None, None)
+        finally:
+            browser.close_tab(session)
+    path = ed_dir / f"course_{name}.pdf"
+    combine_pdfs(cover, [(h, h.outputs[name]["pdf"]) for h in handouts], path,
+                 f"{full_course} ({EDITION_LABELS[name]})")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebooks", nargs="*", help="notebooks to build (default: every notebooks/NN_*.ipynb)")
+    parser.add_argument("--out", default=str(DEFAULT_OUT), help="output folder (default: build/handouts)")
+    parser.add_argument("--paper", default=os.environ.get("PAPER") or "a4", type=str.lower,
+                        choices=sorted(PAPERS), help="paper size of the PDFs (default: a4; or set PAPER)")
+    parser.add_argument("--html-only", action="store_true", help="build the HTML editions only (no Chromium)")
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    full_build = not args.notebooks
+    if full_build:  # drop handouts of notebooks that were renamed or removed
+        for name in EDITIONS:
+            shutil.rmtree(out / name, ignore_errors=True)
+    try:
+        result = build(args.notebooks, out, pdf=not args.html_only, paper=args.paper)
+    except PdfToolMissing as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if result.layout_problems:
+        print(f"warning: content wider than the page in {len(result.layout_problems)} handout(s); see above",
+              file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
