@@ -529,7 +529,7 @@ def plot_batches(epochs: Any, ax: Any = None, title: str | None = None, gap: flo
                                        hatch=_BATCH_HATCHES[b % len(_BATCH_HATCHES)], linewidth=0.8))
                 ax.text(x + k + 0.5, y + 0.5, str(sample), ha="center", va="center", fontsize=font,
                         fontweight="bold", bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.85))
-            label = f"step {step}" if len(batch) >= 3 else str(step)
+            label = f"step {step}" if len(batch) >= 2 else str(step)  # lone cells: just the number
             ax.text(x + len(batch) / 2, y + 1.1, label, ha="center", va="bottom", fontsize=font - 1)
             x += len(batch) + gap
     ax.set_xlim(-0.2, width + 0.2)
@@ -610,6 +610,136 @@ def _check_01_4(answer: Any) -> str | None:
 # ---------------------------------------------------------------------------
 # Notebook 02: batch size trade-offs
 # ---------------------------------------------------------------------------
+
+class Stopwatch:
+    """Wall-clock seconds of a ``with`` block, read from ``.seconds`` (see `stopwatch`)."""
+
+    def __init__(self) -> None:
+        self.seconds: float = float("nan")
+        self._start: float | None = None
+
+    def __enter__(self) -> "Stopwatch":
+        import time
+
+        self._start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        import time
+
+        self.seconds = time.perf_counter() - self._start
+
+
+def stopwatch() -> Stopwatch:
+    """Return a context manager that measures the wall-clock seconds of its block.
+
+    Examples
+    --------
+    >>> with stopwatch() as watch:
+    ...     total = sum(range(1000))
+    >>> watch.seconds >= 0
+    True
+    """
+    return Stopwatch()
+
+
+def epoch_timer():
+    """Return a Keras callback that records the wall-clock seconds of every epoch of ``fit()``.
+
+    Timing inside ``fit()`` (from the start to the end of each epoch) leaves out the
+    one-off cost of the ``fit()`` call itself; the durations are in the callback's
+    ``.seconds`` list, one per epoch.
+    """
+    import time
+
+    import keras
+
+    class EpochTimer(keras.callbacks.Callback):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seconds: list[float] = []
+            self._start = 0.0
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.seconds.append(time.perf_counter() - self._start)
+
+    return EpochTimer()
+
+
+def log_log_slope(x: Any, y: Any) -> float:
+    """Return the slope of the least-squares line through ``(log x, log y)``.
+
+    A power law ``y = c * x**k`` has slope ``k`` on a log-log plot.
+
+    Raises
+    ------
+    ValueError
+        If `x` and `y` differ in length, have fewer than two points, or hold a value <= 0.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if x.ndim != 1 or x.shape != y.shape:
+        raise ValueError(f"x and y must be 1-D and of the same length, got shapes {x.shape} and {y.shape}")
+    if len(x) < 2 or len(np.unique(x)) < 2:
+        raise ValueError(f"x needs at least two different values, got {x.tolist()}")
+    if np.any(x <= 0) or np.any(y <= 0) or not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+        raise ValueError("x and y must be finite and > 0 (their logarithms are taken)")
+    return float(np.polyfit(np.log(x), np.log(y), 1)[0])
+
+
+def _nb02_layer_bytes(layer_sizes: list[int], batch_size: int, optimizer_slots: int) -> tuple[int, int]:
+    """(fixed bytes, bytes per sample) of one float32 training step of an MLP: the answer key of 02.1."""
+    n_params = sum((a + 1) * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
+    return (2 + optimizer_slots) * n_params * 4, 2 * sum(layer_sizes) * 4
+
+
+@exercise("02.1", expects="a whole number (the largest batch size that fits)")
+def _check_02_1(answer: Any) -> str | None:
+    fixed, per_sample = _nb02_layer_bytes([64, 512, 512, 10], 1, optimizer_slots=2)
+    expected = (8 * 2**20 - fixed) // per_sample
+    value = _as_number(answer)
+    if value != int(value):
+        return "a batch size is a whole number: round down, since a partial sample does not fit."
+    if value == (8 * 2**20) // per_sample or value == (8 * 2**20 - fixed // 2) // per_sample:
+        return "the fixed part is weights + their gradients + Adam's two slots: four copies of the parameters."
+    if value == expected + 1:
+        return "round down, not up: one more sample would not fit in the budget."
+    return hint_for_number(value, expected, "subtract the fixed part (weights, gradients, optimizer slots) from the "
+                                            "budget, then divide by the bytes per sample and round down.")
+
+
+@exercise("02.2", expects="a whole number (weight updates in 3 epochs)")
+def _check_02_2(answer: Any) -> str | None:
+    expected = 3 * -(-1024 // 48)
+    value = _as_number(answer)
+    if value == 3 * (1024 // 48):
+        return "the last, partial batch of each epoch is a step (an update) of its own."
+    if value == -(-1024 // 48):
+        return "that is one epoch; the question asks for three."
+    return hint_for_number(value, expected, "count the steps in one epoch (round up), then multiply by the epochs.")
+
+
+@exercise("02.3", expects="a number (the predicted variance)")
+def _check_02_3(answer: Any) -> str | None:
+    value = _as_number(answer)
+    if abs(value - 0.36 / 2) < 1e-9:
+        return "the variance falls like 1/B, not like 1/sqrt(B) (that is the standard deviation)."
+    if abs(value - 0.36 * 4) < 1e-9:
+        return "a larger batch averages more samples, so the variance goes down, not up."
+    return hint_for_number(value, 0.36 / 4, "variance is proportional to 1/B: how much smaller is 1/B at 4x the batch?")
+
+
+@exercise("02.4", expects="a number (the learning rate)")
+def _check_02_4(answer: Any) -> str | None:
+    value = _as_number(answer)
+    if abs(value - 0.05) < 1e-12:
+        return "the rule changes the learning rate when the batch changes."
+    if abs(value - 0.05 * 8**0.5) < 1e-6:
+        return "that is square-root scaling; the linear rule multiplies by the same factor as the batch."
+    return hint_for_number(value, 0.05 * 256 / 32, "by what factor did the batch grow? Multiply the learning rate by it.")
 
 
 # ---------------------------------------------------------------------------
@@ -736,6 +866,42 @@ def _check_03_4(answer: Any) -> str | None:
 # ---------------------------------------------------------------------------
 # Notebook 04: why batch normalization
 # ---------------------------------------------------------------------------
+
+@exercise("04.1", expects="a tuple (row, column) of two whole numbers, such as (0, 0)")
+def _check_04_1(answer: Any) -> str | None:
+    if isinstance(answer, (str, bytes)) or len(answer) != 2:
+        return "Give two numbers in parentheses: (row, column)."
+    row, col = (int(_as_number(v)) for v in answer)
+    if (row, col) == (1, 4):
+        return None
+    if (row, col) == (2, 5):
+        return "Those are the note's numbers, counted from 1. Where does NumPy start counting?"
+    if (row, col) == (4, 1):
+        return "Rows of a Dense kernel are the inputs, columns the units; the order is (input, unit)."
+    return "Start from the note's (input, unit) pair and convert each position to 0-based counting."
+
+
+@exercise("04.2", expects="a number (the std of unit 4's BN output)")
+def _check_04_2(answer: Any) -> str | None:
+    value = _as_number(answer)
+    if abs(value - 1.0) <= 0.01:
+        return None
+    if value > 2.0:
+        return ("That looks like the scale before BN. Measure the std of the BN layer's output "
+                "(the second output of bn_net), column 3.")
+    return "Call bn_net(x_batch, training=True), take the BN layer's output for unit 4 (column 3) and its std."
+
+
+@exercise("04.3", expects="a number between 0 and 1")
+def _check_04_3(answer: Any) -> str | None:
+    value = _as_number(answer)
+    if abs(value - 0.99**100) <= 1e-3:
+        return None
+    if abs(value - 0.01**100) <= 1e-6 or abs(value - 0.9**100) <= 1e-5:
+        return "Each step KEEPS the fraction `momentum` of the old average; use the default momentum, 0.99."
+    if abs(value - 0.01) <= 1e-3:
+        return "That is what is left after one step of momentum 0.01; apply momentum 0.99 once per step, 100 times."
+    return "After one step a fraction 0.99 of the starting value is left; after two steps 0.99 of that, and so on."
 
 
 # ---------------------------------------------------------------------------
