@@ -1,0 +1,323 @@
+"""Notebook 01: the steps-per-epoch rule, checked against what Keras's fit() really does.
+
+Every claim the notebook's prose makes is asserted here, over several seeds where randomness
+is involved. The recording machinery (BatchRecorder, BatchLog, record_batches) and the practice
+model (train_at_batch_size) come from the notebook itself, via conftest.notebook_namespace.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import helpers
+from conftest import notebook_namespace
+
+NOTEBOOK = "01_batches_epochs_steps.ipynb"
+SEEDS = (42, 1, 2)
+
+
+@pytest.fixture(scope="module")
+def nb():
+    """The notebook's setup cell and its cells tagged reused-in-tests, run once."""
+    return notebook_namespace(NOTEBOOK)
+
+
+@pytest.fixture(scope="module")
+def keras():
+    return helpers.import_keras_quietly()
+
+
+# ---------------------------------------------------------------------------
+# The rule itself
+# ---------------------------------------------------------------------------
+
+def test_lecture_note_example():
+    assert helpers.steps_per_epoch(1000, 10) == 100
+    assert helpers.batch_sizes(1000, 10) == [10] * 100
+    assert [e * helpers.steps_per_epoch(1000, 10) for e in (1, 5, 20)] == [100, 500, 2000]
+
+
+@pytest.mark.parametrize("n, b", [(1000, 10), (1000, 32), (100, 20), (100, 32), (60000, 32), (60000, 128),
+                                  (50, 64), (7, 1), (7, 7), (1, 1), (0, 5)])
+def test_steps_are_ceil_and_last_batch_is_the_remainder(n, b):
+    sizes = helpers.batch_sizes(n, b)
+    assert helpers.steps_per_epoch(n, b) == math.ceil(n / b) == len(sizes)
+    assert sum(sizes) == n
+    if sizes:
+        assert sizes[-1] == n - (len(sizes) - 1) * b
+        assert all(s == b for s in sizes[:-1])
+    assert helpers.steps_per_epoch(n, b, drop_remainder=True) == n // b
+
+
+def test_notebook_table_claims():
+    assert helpers.batch_sizes(1000, 32)[-1] == 8 and helpers.steps_per_epoch(1000, 32) == 32
+    assert helpers.batch_sizes(50, 64) == [50]
+    assert helpers.steps_per_epoch(7, 1) == 7 and helpers.steps_per_epoch(7, 7) == 1
+    assert helpers.steps_per_epoch(1000, 10, validation_split=0.2) == 80
+    assert helpers.steps_per_epoch(100, 32, drop_remainder=True) == 3
+    # the notebook's examples: the training count is rounded down, so any split leaves a validation sample,
+    # and a split that leaves no training sample is refused
+    assert helpers.training_samples(10, 0.05) == 9 and helpers.training_samples(10, 0.01) == 9
+    for n, v in [(1, 0.5), (3, 0.7)]:
+        with pytest.raises(ValueError, match="validation_split"):
+            helpers.training_samples(n, v)
+
+
+def test_training_samples_match_keras_train_validation_split():
+    """Same floor(N * (1 - v)) as Keras, floating point included, and the same refusals."""
+    from keras.src.trainers.data_adapters.array_slicing import train_validation_split
+
+    rng = np.random.default_rng(0)
+    cases = [(int(n), float(v)) for n, v in zip(rng.integers(1, 3000, 100), rng.uniform(0.001, 0.999, 100))]
+    cases += [(2100, 0.1), (1000, 0.2), (100, 0.3), (10, 0.7), (3, 0.5), (1, 0.5), (10, 0.01), (174, 0.1), (3, 0.7), (10, 1e-17)]
+    for n, v in cases:
+        x = np.zeros((n, 1), dtype="float32")
+        try:
+            (train, _), _ = train_validation_split((x, None), validation_split=v)
+            keras_n = int(train.shape[0])
+        except ValueError:
+            keras_n = None
+        try:
+            ours = helpers.training_samples(n, v)
+        except ValueError:
+            ours = None
+        assert ours == keras_n, (n, v)
+
+
+# ---------------------------------------------------------------------------
+# Against real fit() calls
+# ---------------------------------------------------------------------------
+
+def random_cases(seed: int, count: int) -> list[tuple[int, int, float]]:
+    rng = np.random.default_rng(seed)
+    cases = []
+    for _ in range(count):
+        n = int(rng.integers(1, 120))
+        b = int(rng.integers(1, 140))  # sometimes larger than N
+        v = float(rng.choice([0.0, 0.0, 0.1, 0.2, 0.25, 1 / 3, 0.5, 0.9, rng.uniform(0.01, 0.99)]))
+        cases.append((n, b, v))
+    return cases
+
+
+def test_steps_per_epoch_matches_keras_fit_over_random_cases(keras):
+    """Count the steps Keras reports in on_train_batch_end over many random (N, B, validation_split)."""
+
+    class StepCounter(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.steps = 0
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.steps += 1
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")  # one compiled model shared by every case
+    x = np.arange(200, dtype="float32").reshape(-1, 1)
+    y = np.zeros((200, 1), dtype="float32")
+    cases = [c for seed in (0, 1, 2) for c in random_cases(seed, 8)]
+    cases += [(100, 32, 0.2), (174, 3, 0.1), (5, 200, 0.0), (1, 1, 0.0), (2, 1, 0.5), (3, 4, 0.5), (10, 4, 0.01),
+              (1, 1, 0.5), (3, 2, 0.7), (10, 4, 1e-17)]  # the last three: Keras refuses the split
+    refused = 0
+    for n, b, v in cases:
+        try:
+            expected = helpers.steps_per_epoch(n, b, validation_split=v)
+        except ValueError:
+            expected = None
+        counter = StepCounter()
+        try:
+            model.fit(x[:n], y[:n], batch_size=b, validation_split=v, epochs=1, verbose=0, callbacks=[counter])
+            recorded = counter.steps
+        except ValueError:
+            recorded = None
+        refused += recorded is None
+        assert recorded == expected, f"N={n}, B={b}, validation_split={v}: Keras {recorded}, rule {expected}"
+    assert refused >= 3  # the cases include splits that Keras refuses, and the rule refuses them too
+
+
+def test_drop_remainder_matches_tf_data(keras):
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    counts = []
+    model_steps = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: counts.append(batch))
+    for n, b in [(100, 32), (100, 20), (37, 5), (64, 64)]:
+        counts.clear()
+        x = np.zeros((n, 1), dtype="float32")
+        ds = tf.data.Dataset.from_tensor_slices((x, x)).batch(b, drop_remainder=True)
+        model.fit(ds, epochs=1, verbose=0, shuffle=False, callbacks=[model_steps])
+        assert len(counts) == helpers.steps_per_epoch(n, b, drop_remainder=True) == n // b
+
+
+@pytest.mark.parametrize("n, fit_kwargs, b, v", [
+    (100, {"batch_size": 20}, 20, 0.0),
+    (100, {"batch_size": 32}, 32, 0.0),
+    (100, {"batch_size": 32, "validation_split": 0.2}, 32, 0.2),
+    (100, {"batch_size": 256}, 256, 0.0),
+    (100, {}, 32, 0.0),  # batch_size omitted: Keras's default is 32
+    (23, {"batch_size": 4, "validation_split": 0.3}, 4, 0.3),
+])
+def test_recorded_batch_sizes_match_the_rule(nb, n, fit_kwargs, b, v):
+    x, y = nb["numbered_samples"](n)
+    epochs = nb["record_batches"](x, y, epochs=2, **fit_kwargs)
+    assert len(epochs) == 2
+    for batches in epochs:
+        assert [len(batch) for batch in batches] == helpers.batch_sizes(n, b, validation_split=v)
+
+
+def test_recorded_tf_data_drop_remainder(nb):
+    import tensorflow as tf
+
+    x, y = nb["numbered_samples"](100)
+    ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(32, drop_remainder=True)
+    epochs = nb["record_batches"](ds)
+    assert [len(batch) for batch in epochs[0]] == helpers.batch_sizes(100, 32, drop_remainder=True) == [32] * 3
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_validation_samples_are_the_last_ones_and_never_trained_on(nb, keras, seed):
+    keras.utils.set_random_seed(seed)
+    x, y = nb["numbered_samples"](100)
+    epochs = nb["record_batches"](x, y, epochs=3, batch_size=32, validation_split=0.2, shuffle=True)
+    seen = {i for batches in epochs for batch in batches for i in batch}
+    assert seen == set(range(80))
+    assert epochs[0][0] != list(range(32))  # shuffling was on
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_shuffling_claims(nb, keras, seed):
+    import tensorflow as tf
+
+    record, new_order = nb["record_batches"], nb["new_order_each_epoch"]
+    keras.utils.set_random_seed(seed)
+    x, y = nb["numbered_samples"](12)
+    fixed = record(x, y, epochs=3, batch_size=5, shuffle=False)
+    assert all([i for batch in batches for i in batch] == list(range(12)) for batches in fixed)
+    shuffled = record(x, y, epochs=3, batch_size=5, shuffle=True)
+    assert shuffled[0] != fixed[0], "shuffle=True shuffles"
+    assert not new_order(shuffled), "under a global seed Keras 3.15 / TF 2.21 repeats one order every epoch"
+    pipeline = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(12, seed=seed).batch(5)
+    reshuffled = record(pipeline, epochs=3)
+    assert new_order(reshuffled)
+    for epochs in (fixed, shuffled, reshuffled):  # every sample once per epoch, sizes 5, 5, 2
+        for batches in epochs:
+            assert [len(b) for b in batches] == [5, 5, 2]
+            assert sorted(i for b in batches for i in b) == list(range(12))
+    tf.random.set_seed(None)
+    try:
+        assert new_order(record(x, y, epochs=3, batch_size=5, shuffle=True)), "without a seed: a new order each epoch"
+    finally:
+        keras.utils.set_random_seed(seed)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_practice_same_epochs_different_updates(nb, seed):
+    epochs = 3
+    updates_10, accuracy_10 = nb["train_at_batch_size"](10, epochs=epochs, seed=seed)
+    updates_100, accuracy_100 = nb["train_at_batch_size"](100, epochs=epochs, seed=seed)
+    assert len(nb["x_train"]) == 1000
+    assert updates_10 == epochs * helpers.steps_per_epoch(1000, 10) == 300
+    assert updates_100 == epochs * helpers.steps_per_epoch(1000, 100) == 30
+    # "batch size 10 reached the higher held-out accuracy", with a wide margin so the verdict is robust
+    assert accuracy_10[-1] > accuracy_100[-1] + 0.2, (accuracy_10, accuracy_100)
+    # "batch size 10 is ahead after each epoch" (the figure)
+    assert all(a > b for a, b in zip(accuracy_10, accuracy_100))
+
+
+# ---------------------------------------------------------------------------
+# Bad input
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kwargs, error, name", [
+    ({"n_samples": 100, "batch_size": 0}, ValueError, "batch_size"),
+    ({"n_samples": 100, "batch_size": -4}, ValueError, "batch_size"),
+    ({"n_samples": 100, "batch_size": 2.5}, TypeError, "batch_size"),
+    ({"n_samples": 100, "batch_size": 10.0}, TypeError, "batch_size"),
+    ({"n_samples": 100, "batch_size": True}, TypeError, "batch_size"),
+    ({"n_samples": 100, "batch_size": "32"}, TypeError, "batch_size"),
+    ({"n_samples": 100, "batch_size": None}, TypeError, "batch_size"),
+    ({"n_samples": -1, "batch_size": 10}, ValueError, "n_samples"),
+    ({"n_samples": 100.0, "batch_size": 10}, TypeError, "n_samples"),
+    ({"n_samples": False, "batch_size": 10}, TypeError, "n_samples"),
+    ({"n_samples": 100, "batch_size": 10, "validation_split": 1.0}, ValueError, "validation_split"),
+    ({"n_samples": 100, "batch_size": 10, "validation_split": -0.1}, ValueError, "validation_split"),
+    ({"n_samples": 100, "batch_size": 10, "validation_split": 1.5}, ValueError, "validation_split"),
+    ({"n_samples": 100, "batch_size": 10, "validation_split": float("nan")}, ValueError, "validation_split"),
+    ({"n_samples": 100, "batch_size": 10, "validation_split": "0.2"}, TypeError, "validation_split"),
+    ({"n_samples": 100, "batch_size": 10, "validation_split": True}, TypeError, "validation_split"),
+    ({"n_samples": 1, "batch_size": 10, "validation_split": 0.5}, ValueError, "validation_split"),  # no training sample
+    ({"n_samples": 3, "batch_size": 10, "validation_split": 0.7}, ValueError, "validation_split"),  # floor(0.9) = 0
+    ({"n_samples": 10, "batch_size": 10, "validation_split": 1e-17}, ValueError, "validation_split"),  # no validation
+    ({"n_samples": 100, "batch_size": 10, "drop_remainder": "yes"}, TypeError, "drop_remainder"),
+])
+def test_bad_input_raises_naming_the_argument(kwargs, error, name):
+    with pytest.raises(error, match=name):
+        helpers.steps_per_epoch(**kwargs)
+    with pytest.raises(error, match=name):
+        helpers.batch_sizes(**kwargs)
+
+
+def test_good_edge_cases():
+    assert helpers.steps_per_epoch(np.int64(100), np.int32(32)) == 4
+    assert helpers.steps_per_epoch(100, 32, validation_split=0) == 4
+    assert helpers.steps_per_epoch(0, 32) == 0
+    assert helpers.steps_per_epoch(5, 200) == 1  # batch larger than N: one step, as Keras
+    assert helpers.steps_per_epoch(5, 200, drop_remainder=True) == 0
+
+
+def test_plot_batches_returns_axes_and_checks_input():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ax = helpers.plot_batches([[[0, 1, 2], [3]], [[3, 1, 0], [2]]], title="t")
+    assert ax.get_title() == "t" and len(ax.patches) == 8
+    fig, ax2 = plt.subplots()
+    assert helpers.plot_batches([[[0]]], ax=ax2) is ax2
+    for bad, error in [(5, TypeError), ([], ValueError), ([[]], ValueError), ([[[0.5]]], TypeError),
+                       ([[[]]], ValueError), ("abc", TypeError), ([[[True]]], TypeError)]:
+        with pytest.raises(error, match="epochs"):
+            helpers.plot_batches(bad)
+    with pytest.raises(ValueError, match="gap"):
+        helpers.plot_batches([[[0]]], gap=-1)
+    plt.close("all")
+
+
+# ---------------------------------------------------------------------------
+# Exercises: right answers pass, typical wrong ones get a hint that does not reveal the answer
+# ---------------------------------------------------------------------------
+
+RIGHT = {"01.1": 189, "01.2": 8, "01.3": 16, "01.4": 80}
+WRONG = {
+    "01.1": [210, 188.5, 190, 0],
+    "01.2": [32, 31.25, 0, 24],
+    "01.3": [20, 15, 17, 16.5, 0],
+    "01.4": [75, 78.125, 16, 100],
+}
+
+
+@pytest.mark.parametrize("exercise_id", sorted(RIGHT))
+def test_exercise_right_answers_pass(exercise_id):
+    assert helpers.is_correct(exercise_id, RIGHT[exercise_id])
+    assert helpers.is_correct(exercise_id, float(RIGHT[exercise_id]))
+    assert helpers.is_correct(exercise_id, np.int64(RIGHT[exercise_id]))
+
+
+@pytest.mark.parametrize("exercise_id", sorted(RIGHT))
+def test_exercise_wrong_answers_get_a_hint_without_the_answer(exercise_id, capsys):
+    for wrong in WRONG[exercise_id]:
+        assert not helpers.is_correct(exercise_id, wrong)
+        helpers.check(exercise_id, wrong)
+        out = capsys.readouterr().out
+        assert "not yet" in out and "Hint:" in out, out
+        assert str(RIGHT[exercise_id]) not in out.replace(str(wrong), ""), out
+    for junk in ("eighty", None, [1], True):
+        helpers.check(exercise_id, junk)
+        out = capsys.readouterr().out
+        assert "correct." not in out and "Traceback" not in out
