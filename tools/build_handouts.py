@@ -136,6 +136,23 @@ def short_title(title: str, course: str) -> str:
     return title
 
 
+def header_title(title: str, limit: int = HEADER_TITLE_CHARS) -> str:
+    """A title short enough for the running header.
+
+    A long title is cut after its first clause: before a colon or a dash, after a question mark
+    ("Why batch normalization? One exploding..." -> "Why batch normalization?"); if that is still too
+    long, at the last whole word that fits, with an ellipsis.
+    """
+    if len(title) <= limit:
+        return title
+    m = re.match(r"(.+?)(?::|\s[-–—]\s)|(.+?\?)\s", title)
+    if m:
+        title = (m[1] or m[2]).strip()
+    if len(title) > limit:
+        title = title[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+    return title
+
+
 def has_tag(cell: dict, tag: str) -> bool:
     return tag in cell.get("metadata", {}).get("tags", [])
 
@@ -218,17 +235,18 @@ class Handout:
 
     @property
     def header_label(self) -> str:
-        """The label in the running header: a long title is cut at its colon ("05 · Batch norm...")."""
-        title = self.short_title
-        if len(title) > HEADER_TITLE_CHARS and ":" in title:
-            title = title.split(":", 1)[0]
-        return f"{self.number} · {title}"
+        """The label in the running header: "NN · " and the title, cut short when long (see header_title)."""
+        return f"{self.number} · {header_title(self.short_title)}"
 
 
 def _exporter():
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="handout", extra_template_basedirs=[str(TEMPLATE_DIR)])
+    from traitlets.config import Config
+
+    # Pygments wraps each source line in its own <span>, so a wrapped line can get a hanging indent.
+    config = Config({"Highlight2HTML": {"extra_formatter_options": {"linespans": "line"}}})
+    exporter = HTMLExporter(template_name="handout", extra_template_basedirs=[str(TEMPLATE_DIR)], config=config)
     exporter.embed_images = True
     return exporter
 
@@ -255,7 +273,19 @@ def render_html(nb: Any, handout: Handout, edition_name: str, course: str, *, pr
     }
     nb.metadata["title"] = f"{handout.label} — {course} ({EDITION_LABELS[edition_name]})"
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return rewrite_notebook_links(body)
+    return rewrite_notebook_links(hanging_indents(body))
+
+
+_LINE_SPAN = re.compile(r'<span id="line-\d+">((?:<span class="w">)?)( *)')
+
+
+def hanging_indents(page: str) -> str:
+    """Give each highlighted code line a class and its wrap indent: its own indentation + 4 characters.
+
+    A line too long for the page wraps, and its continuation starts 4 characters right of where the line
+    itself starts, so wrapped Python never looks like a new statement at a smaller indentation.
+    """
+    return _LINE_SPAN.sub(lambda m: f'<span class="cl" style="--hang: {len(m[2]) + 4}ch">{m[1]}{m[2]}', page)
 
 
 def render_index(handouts: list[Handout], edition_name: str, course: str, *, pdf: bool) -> str:
@@ -538,7 +568,7 @@ def _running(left: str, right: str, *, top: bool) -> str:
     return (f'<div style="width: 100%; box-sizing: border-box; padding: {pad}; -webkit-print-color-adjust: exact;">'
             f'<div style="display: flex; justify-content: space-between; gap: 8mm; font-family: \'DejaVu Sans\', '
             f'\'Liberation Sans\', Arial, sans-serif; font-size: 8pt; color: #333; {rule}">'
-            f'<span style="{cell}">{left}</span><span style="{cell} flex-shrink: 0; max-width: 60%;">{right}</span>'
+            f'<span style="{cell} flex-shrink: 0;">{left}</span><span style="{cell} min-width: 0;">{right}</span>'
             f'</div></div>')
 
 
