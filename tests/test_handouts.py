@@ -62,10 +62,26 @@ def output_text(cell: dict) -> str:
     return "".join(parts)
 
 
+def snapshot(paths: list[Path], folder: Path) -> list[Path]:
+    """Copies of the notebooks: the tests compare a build with exactly the files it was built from."""
+    folder.mkdir(parents=True, exist_ok=True)
+    copies = []
+    for path in paths:
+        copy = folder / path.name
+        copy.write_bytes(path.read_bytes())
+        copies.append(copy)
+    return copies
+
+
 @pytest.fixture(scope="module")
 def html_build(tmp_path_factory):
     out = tmp_path_factory.mktemp("handouts-html")
-    return bh.build(NOTEBOOKS, out, pdf=False, log=quiet)
+    return bh.build(snapshot(NOTEBOOKS, out / "source"), out, pdf=False, log=quiet)
+
+
+def source(build, path: Path) -> dict:
+    """The notebook as it was when `build` read it."""
+    return load_notebook(build.out_dir / "source" / path.name)
 
 
 def need_chromium() -> str:
@@ -88,7 +104,7 @@ def pdf_sample() -> list[Path]:
 def pdf_build(tmp_path_factory):
     exe = need_chromium()
     out = tmp_path_factory.mktemp("handouts-pdf")
-    return bh.build(pdf_sample(), out, pdf=True, chromium=exe, log=quiet)
+    return bh.build(snapshot(pdf_sample(), out / "source"), out, pdf=True, chromium=exe, log=quiet)
 
 
 # ---------------------------------------------------------------------------
@@ -182,7 +198,7 @@ def test_every_notebook_has_both_html_editions_and_an_index(html_build):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_student_edition_has_no_solution_code_text_or_output(html_build, path):
-    nb = load_notebook(path)
+    nb = source(html_build, path)
     student = page_text(html_build.out_dir / "student" / f"{path.stem}.html")
     instructor = page_text(html_build.out_dir / "instructor" / f"{path.stem}.html")
     solutions = tagged(nb, "solution")
@@ -209,7 +225,7 @@ def test_student_edition_has_no_solution_code_text_or_output(html_build, path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_student_edition_keeps_every_exercise_with_its_placeholder(html_build, path):
-    nb = load_notebook(path)
+    nb = source(html_build, path)
     student = page_text(html_build.out_dir / "student" / f"{path.stem}.html")
     exercise_code = tagged(nb, "exercise", "code")
     for cell in exercise_code:
@@ -225,7 +241,7 @@ def test_student_edition_keeps_every_exercise_with_its_placeholder(html_build, p
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_instructor_edition_has_every_cell_and_figure(html_build, path):
-    nb = load_notebook(path)
+    nb = source(html_build, path)
     page = (html_build.out_dir / "instructor" / f"{path.stem}.html").read_text(encoding="utf-8")
     text = page_text(html_build.out_dir / "instructor" / f"{path.stem}.html")
     for cell in nb["cells"]:

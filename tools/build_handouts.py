@@ -593,6 +593,13 @@ def print_copy(page: str) -> str:
 # PDF post-processing with pypdf: links between notebooks, the combined course PDF
 # ---------------------------------------------------------------------------
 
+def _quiet_pypdf() -> None:
+    """pypdf logs harmless remarks on Chromium's PDFs ("Object count 84 exceeds defined trailer size")."""
+    import logging
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+
 _HTML_NOTEBOOK_URI = re.compile(r"(?:^|/)(\d\d_[A-Za-z0-9_\-]+)\.(?:html|ipynb|pdf)(?:#.*)?$")
 
 
@@ -652,6 +659,7 @@ def retarget_links(writer: Any, resolve: Callable[[str], Any]) -> None:
 
 def finish_notebook_pdf(data: bytes, path: Path, title: str, available: set[str]) -> int:
     """Write one notebook's PDF with its links fixed and its title set; return its page count."""
+    _quiet_pypdf()
     import io
 
     from pypdf import PdfReader, PdfWriter
@@ -666,6 +674,7 @@ def finish_notebook_pdf(data: bytes, path: Path, title: str, available: set[str]
 
 def combine_pdfs(cover: bytes | None, parts: list[tuple[Handout, Path]], path: Path, title: str) -> int:
     """Merge the cover and the notebooks' PDFs into one, with a bookmark per notebook and internal links."""
+    _quiet_pypdf()
     import io
 
     from pypdf import PdfReader, PdfWriter
