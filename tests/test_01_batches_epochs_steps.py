@@ -129,7 +129,9 @@ def test_steps_per_epoch_matches_keras_fit_over_random_cases(keras):
             expected = None
         counter = StepCounter()
         try:
-            model.fit(x[:n], y[:n], batch_size=b, validation_split=v, epochs=1, verbose=0, callbacks=[counter])
+            # validation_freq=2 with 1 epoch: the split still happens, the (slow, unneeded) evaluation does not
+            model.fit(x[:n], y[:n], batch_size=b, validation_split=v, validation_freq=2, epochs=1, verbose=0,
+                      callbacks=[counter])
             recorded = counter.steps
         except ValueError:
             recorded = None
@@ -177,6 +179,15 @@ def test_recorded_tf_data_drop_remainder(nb):
     ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(32, drop_remainder=True)
     epochs = nb["record_batches"](ds)
     assert [len(batch) for batch in epochs[0]] == helpers.batch_sizes(100, 32, drop_remainder=True) == [32] * 3
+
+
+def test_steps_per_epoch_argument_does_not_drop_the_remainder(nb):
+    import tensorflow as tf
+
+    x, y = nb["numbered_samples"](100)
+    repeating = tf.data.Dataset.from_tensor_slices((x, y)).batch(32).repeat()
+    capped = nb["record_batches"](repeating, epochs=3, steps_per_epoch=3)
+    assert [[len(b) for b in batches] for batches in capped] == [[32, 32, 32], [4, 32, 32], [32, 4, 32]]
 
 
 @pytest.mark.parametrize("seed", SEEDS)
