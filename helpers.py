@@ -363,7 +363,8 @@ def training_samples(n_samples: int, validation_split: float = 0.0) -> int:
         raise ValueError(f"validation_split must be from 0 (inclusive) to 1 (exclusive), got {validation_split}")
     if validation_split == 0:
         return n_samples
-    split_at = int(math.floor(n_samples * (1.0 - float(validation_split))))  # as keras.src...train_validation_split
+    # the same expression as keras.src.trainers.data_adapters.array_slicing.train_validation_split
+    split_at = int(math.floor(n_samples * (1.0 - float(validation_split))))
     if split_at == 0 or split_at == n_samples:
         raise ValueError(f"validation_split={validation_split} on n_samples={n_samples} leaves "
                          f"{split_at} training and {n_samples - split_at} validation samples; Keras refuses a "
@@ -443,11 +444,12 @@ def batch_sizes(n_samples: int, batch_size: int, validation_split: float = 0.0,
     return [min(batch_size, n_train - k * batch_size) for k in range(steps)]
 
 
-# Fill colours lightened towards white, so the black sample numbers stay readable.
+# One hatch pattern per batch index, so batches stay distinct in black and white.
 _BATCH_HATCHES = ("", "///", "...", "xx", "\\\\\\", "++", "oo")
 
 
 def _lighten(color: str, amount: float = 0.55) -> tuple[float, float, float]:
+    """Blend `color` towards white, so black sample numbers stay readable on the fill."""
     from matplotlib.colors import to_rgb
 
     r, g, b = to_rgb(color)
