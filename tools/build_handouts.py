@@ -273,10 +273,28 @@ def render_html(nb: Any, handout: Handout, edition_name: str, course: str, *, pr
     }
     nb.metadata["title"] = f"{handout.label} — {course} ({EDITION_LABELS[edition_name]})"
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return rewrite_notebook_links(hanging_indents(body))
+    return rewrite_notebook_links(output_hanging_indents(hanging_indents(body)))
 
 
 _LINE_SPAN = re.compile(r'<span id="line-\d+">((?:<span class="w">)?)( *)')
+
+
+_TEXT_OUTPUT = re.compile(r'(<div class="jp-RenderedText[^>]*>\s*<pre>)(.*?)(</pre>)', re.DOTALL)
+
+
+def output_hanging_indents(page: str) -> str:
+    """Wrap each line of a plain-text output in a span, so a wrapped output line continues indented.
+
+    Outputs with markup inside (coloured tracebacks, say) are left as they are.
+    """
+    def lines(m: re.Match) -> str:
+        text = m[2]
+        if "<" in text or not text:
+            return m[0]
+        spans = "".join(f'<span class="ol">{line}</span>' for line in text.splitlines(keepends=True))
+        return m[1] + spans + m[3]
+
+    return _TEXT_OUTPUT.sub(lines, page)
 
 
 def hanging_indents(page: str) -> str:
@@ -805,6 +823,9 @@ def build(notebooks: Iterable[str | Path] = (), out_dir: str | Path = DEFAULT_OU
     stems = {h.stem for h in handouts}
     known = stems | {p.stem for p in NOTEBOOK_DIR.glob(NOTEBOOK_GLOB)}
 
+    if pdf and not DEBIAN_MATHJAX.exists() and any(has_math(nb) for nb in nbs):
+        log(f"warning: {DEBIAN_MATHJAX} not found (Debian: apt-get install libjs-mathjax): "
+            "the PDFs' formulas need MathJax from the web, or stay as TeX")
     exporter = _exporter()
     browser = Chromium(chromium) if pdf else None
     started = time.monotonic()
