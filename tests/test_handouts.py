@@ -349,7 +349,8 @@ def test_pdf_links_lead_to_the_other_notebooks_and_name_no_local_path(pdf_build)
 
 EXERCISE_IDS = helpers.exercise_ids()
 WRONG_TYPES = [object(), "not an answer", None, {"a": 1}, [[1, 2], [3]]]
-PLAUSIBLY_WRONG = [-1, 0, 1, 3, 0.123, 10**9, "b", "wrong", [0, 0], (0, 0), [0.5, 0.5], {"x": 0}, True, False]
+PLAUSIBLY_WRONG = [-1, 0, 1, 3, 0.123, 10**9, "b", "wrong", [0, 0], (0, 0), [0.5, 0.5], {"x": 0}, {"wrong"},
+                   set(), True, False]
 
 
 @pytest.mark.parametrize("exercise_id", EXERCISE_IDS)
