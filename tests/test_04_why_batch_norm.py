@@ -74,6 +74,14 @@ def test_imbalance_travels_into_every_later_layer(nb, small, seed):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
+def test_hidden_2_units_with_a_positive_weight_from_unit_4_inherit_its_swings(small, seed):
+    w = small[seed]["net"].get_layer("hidden_2").kernel.numpy()[3]   # weights from unit 4 into hidden 2
+    growth = small[seed]["after"][1] / np.maximum(small[seed]["before"][1], 1e-6)
+    assert np.all(growth[w > 0.2] > 5), (w, growth)
+    assert np.all(growth[w < -0.2] < 2), (w, growth)   # switched off by their ReLU when unit 4 fires
+
+
+@pytest.mark.parametrize("seed", SEEDS)
 def test_bn_puts_the_layer_outputs_back_on_one_scale(small, seed):
     b1 = small[seed]["b1"]
     assert np.all((b1.std(axis=0) > 0.99) & (b1.std(axis=0) <= 1.0))
@@ -181,7 +189,8 @@ def test_bn_above_0_9_after_100_steps_plain_near_chance(fig1, seed):
     plain, bn = fig1[seed]["plain"], fig1[seed]["bn"]
     assert at(bn, 100) > 0.9
     assert at(plain, 100) < 0.2
-    assert plain["accuracy"][plain["steps"] <= 200].max() < 0.25
+    early = plain["accuracy"][(plain["steps"] > 0) & (plain["steps"] <= 200)]
+    assert np.median(early) < 0.12 and early.max() < 0.3
 
 
 @pytest.mark.parametrize("seed", SEEDS)
