@@ -966,3 +966,83 @@ def _check_05_4(answer: Any) -> str | None:
 # ---------------------------------------------------------------------------
 # Notebook 06: with and without batch normalization
 # ---------------------------------------------------------------------------
+
+def plot_mean_band(x: Any, runs: Any, label: str, ax: Any = None, band: str = "minmax") -> Any:
+    """Plot the mean of several runs as a line, with a shaded band around it.
+
+    Parameters
+    ----------
+    x : array-like, shape (n_points,)
+        The x values shared by every run (for example epochs 1, 2, ...).
+    runs : array-like, shape (n_runs, n_points)
+        One row per run (for example one row per seed).
+    label : str
+        Legend label of the mean line.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure is made when None.
+    band : {"minmax", "std"}
+        The band spans the lowest to the highest run ("minmax") or the mean +- one standard deviation ("std").
+
+    Returns
+    -------
+    matplotlib Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    TypeError
+        If `label` is not a string.
+    ValueError
+        If `runs` is not 2-D with one column per x value, or `band` is unknown.
+    """
+    import matplotlib.pyplot as plt
+
+    if not isinstance(label, str):
+        raise TypeError(f"label must be a string, got {type(label).__name__}")
+    if band not in ("minmax", "std"):
+        raise ValueError(f"band must be 'minmax' or 'std', got {band!r}")
+    x = np.asarray(x, dtype=float)
+    runs = np.asarray(runs, dtype=float)
+    if x.ndim != 1 or runs.ndim != 2 or runs.shape[1] != x.size or runs.shape[0] < 1:
+        raise ValueError(f"runs must have shape (n_runs, {x.size}) to match x of shape {x.shape}, got {runs.shape}")
+    if ax is None:
+        _, ax = plt.subplots()
+    mean = runs.mean(axis=0)
+    if band == "minmax":
+        low, high = runs.min(axis=0), runs.max(axis=0)
+    else:
+        low, high = mean - runs.std(axis=0), mean + runs.std(axis=0)
+    (line,) = ax.plot(x, mean, label=label)
+    ax.fill_between(x, low, high, color=line.get_color(), alpha=0.2, linewidth=0)
+    return ax
+
+
+@exercise("06.1", expects="a whole number (a count of parameters)")
+def _check_06_1(answer: Any) -> str | None:
+    value = _as_number(answer)
+    if value == 4 * 4 * 64:
+        return "the BN model also drops the bias of each Dense layer before BN: subtract those."
+    if value in (4 * 64, 4 * 2 * 64):
+        return "count the moving mean and moving variance too: they are weights, just not trainable ones."
+    return hint_for_number(value, 4 * (4 * 64 - 64), "per hidden layer: BN adds gamma, beta, moving mean and moving "
+                           "variance (64 each) and the Dense layer before it loses its 64 biases; 4 hidden layers.")
+
+
+@exercise("06.2", expects="a number (the normalized value of 3)")
+def _check_06_2(answer: Any) -> str | None:
+    value = _as_number(answer)
+    if abs(value - 1.0) < 1e-2:
+        return "check the sign: 3 is the smaller of the two numbers."
+    if abs(value) < 1e-3:
+        return "zero is the mean of the two normalized values, not the value for 3."
+    return hint_for_number(value, -1.0, "the mean of 3 and 7 is 5 and their (biased) standard deviation is 2.",
+                           rel_tol=1e-2)
+
+
+@exercise("06.3", expects="a number between 0 and 1 (a fraction)")
+def _check_06_3(answer: Any) -> str | None:
+    value = _as_number(answer)
+    if abs(value - (1 - 0.99**150)) < 1e-3:
+        return "that is the share of the batch statistics; the question asks what is left of the starting value."
+    return hint_for_number(value, 0.99**150, "each step keeps the fraction `momentum` of the old moving value.",
+                           rel_tol=1e-3)
