@@ -224,6 +224,19 @@ def test_student_edition_has_no_solution_code_text_or_output(html_build, path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_student_notebook_has_no_solution_cells(html_build, path):
+    nb = source(html_build, path)
+    student = load_notebook(html_build.out_dir / "student" / path.name)
+    text = "\n".join(cell_source(c) + output_text(c) for c in student["cells"])
+    assert not tagged(student, "solution")
+    for cell in tagged(nb, "solution", "code"):
+        assert cell_source(cell) not in text
+    assert "correct. Well done" not in text
+    assert len(tagged(student, "exercise")) == len(tagged(nb, "exercise"))
+    assert len(student["cells"]) < len(nb["cells"])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_student_edition_keeps_every_exercise_with_its_placeholder(html_build, path):
     nb = source(html_build, path)
     student = page_text(html_build.out_dir / "student" / f"{path.stem}.html")

@@ -6,12 +6,13 @@ Usage: python tools/build_handouts.py [--html-only] [--paper a4|letter] [--out D
 For every notebook, two editions, each as HTML and as PDF, plus one combined course PDF per edition:
 
     build/handouts/instructor/  NN_name.html  NN_name.pdf  index.html  course_instructor.pdf
-    build/handouts/student/     NN_name.html  NN_name.pdf  index.html  course_student.pdf
+    build/handouts/student/     NN_name.html  NN_name.pdf  index.html  course_student.pdf  NN_name.ipynb
 
 * Instructor edition: the stored notebook as it is, every cell with its outputs.
 * Student edition: every cell tagged ``solution`` (the worked solution's markdown and code, and so its
   outputs) is replaced by one short note per solution; the learner's cells tagged ``exercise`` stay,
-  with their ``...`` placeholder and the self-check's "not answered yet".
+  with their ``...`` placeholder and the self-check's "not answered yet". The student edition of each
+  notebook is also written as ``.ipynb``, to work the exercises in JupyterLab without the solutions in view.
 
 HTML comes from nbconvert's HTMLExporter (JupyterLab's look, template in tools/handouts/templates/handout/,
 print styles in tools/handouts/handout.css); links between notebooks (``01_x.ipynb``) point to the
@@ -311,6 +312,8 @@ def render_index(handouts: list[Handout], edition_name: str, course: str, *, pdf
     rows = []
     for h in handouts:
         links = [f'<a href="{h.stem}.html">HTML</a>'] + ([f'<a href="{h.stem}.pdf">PDF</a>'] if pdf else [])
+        if edition_name == "student":
+            links.append(f'<a href="{h.stem}.ipynb">notebook</a>')
         rows.append(f"<tr><td>{h.number}</td><td><a href=\"{h.stem}.html\">{html.escape(h.short_title)}</a></td>"
                     f"<td>{' · '.join(links)}</td></tr>")
     combined = (f'<p>The whole course in one file: <a href="course_{edition_name}.pdf">course_{edition_name}.pdf</a></p>'
@@ -842,6 +845,9 @@ def build(notebooks: Iterable[str | Path] = (), out_dir: str | Path = DEFAULT_OU
                 html_path = ed_dir / f"{h.stem}.html"
                 html_path.write_text(page, encoding="utf-8")
                 h.outputs.setdefault(name, {})["html"] = html_path
+                if name == "student":  # the notebook itself too, to work the exercises in JupyterLab
+                    nbformat.write(student_edition(nb), ed_dir / f"{h.stem}.ipynb")
+                    h.outputs[name]["ipynb"] = ed_dir / f"{h.stem}.ipynb"
                 missing = sorted({m[1] for m in re.finditer(r'href="(\d\d_[A-Za-z0-9_\-]+)\.html', page)} - known)
                 if missing and name == editions[0]:
                     result.dangling_links[h.stem] = missing
