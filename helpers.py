@@ -873,7 +873,9 @@ def _check_03_4(answer: Any) -> str | None:
 def _check_04_1(answer: Any) -> str | None:
     if isinstance(answer, (str, bytes)) or len(answer) != 2:
         return "Give two numbers in parentheses: (row, column)."
-    row, col = (int(_as_number(v)) for v in answer)
+    row, col = (_as_number(v) for v in answer)
+    if not (row.is_integer() and col.is_integer()):
+        return "Indices are whole numbers."
     if (row, col) == (1, 4):
         return None
     if (row, col) == (2, 5):

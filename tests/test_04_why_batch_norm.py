@@ -240,7 +240,7 @@ def test_right_answers_pass(exercise_id, answer):
 
 
 @pytest.mark.parametrize("exercise_id, answer, hint_word", [
-    ("04.1", (2, 5), "counting"), ("04.1", (4, 1), "Rows"), ("04.1", (3, 3), "0-based"), ("04.1", (1, 4, 0), "two"),
+    ("04.1", (2, 5), "counting"), ("04.1", (4, 1), "Rows"), ("04.1", (3, 3), "0-based"), ("04.1", (1, 4, 0), "two"), ("04.1", (1.5, 4), "whole"),
     ("04.2", 10.0, "before BN"), ("04.2", 115.0, "before BN"), ("04.2", 0.5, "std"),
     ("04.3", 0.9 ** 100, "0.99"), ("04.3", 0.01, "one step"), ("04.3", 0.5, "0.99"),
 ])
