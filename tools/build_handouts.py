@@ -779,7 +779,7 @@ def _git_revision() -> str | None:
 
 
 def build(notebooks: Iterable[str | Path] = (), out_dir: str | Path = DEFAULT_OUT, *, pdf: bool = True,
-          paper: str = "a4", editions: Iterable[str] = EDITIONS, combined: bool = True,
+          paper: str = "a4", editions: Iterable[str] = EDITIONS, combined: bool = True, index: bool = True,
           chromium: str | None = None, log: Callable[[str], None] = print) -> BuildResult:
     """Build the handouts of `notebooks` (default: all) into `out_dir`/<edition>/.
 
@@ -791,6 +791,7 @@ def build(notebooks: Iterable[str | Path] = (), out_dir: str | Path = DEFAULT_OU
     paper : "a4" or "letter".
     editions : any of "instructor", "student".
     combined : also write one course PDF per edition (only with `pdf`).
+    index : also write each edition's index.html.
     chromium : the browser executable (default: `find_chromium()`).
     log : where progress lines go.
     """
@@ -875,7 +876,8 @@ def build(notebooks: Iterable[str | Path] = (), out_dir: str | Path = DEFAULT_OU
                     log(f"{name:10s} {h.stem}: html, pdf ({pages} pages)")
                 else:
                     log(f"{name:10s} {h.stem}: html")
-            (ed_dir / "index.html").write_text(render_index(handouts, name, course, pdf=pdf), encoding="utf-8")
+            if index:
+                (ed_dir / "index.html").write_text(render_index(handouts, name, course, pdf=pdf), encoding="utf-8")
             if browser and combined:
                 result.combined[name] = _build_combined(browser, handouts, name, course, full_course, paper,
                                                         ed_dir)
@@ -924,7 +926,9 @@ def main(argv: list[str] | None = None) -> int:
         for name in EDITIONS:
             shutil.rmtree(out / name, ignore_errors=True)
     try:
-        result = build(args.notebooks, out, pdf=not args.html_only, paper=args.paper)
+        # Some notebooks only: their handouts, without touching the index and the course PDFs.
+        result = build(args.notebooks, out, pdf=not args.html_only, paper=args.paper, combined=full_build,
+                       index=full_build)
     except PdfToolMissing as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
