@@ -280,6 +280,8 @@ def test_html_is_self_contained_and_styled_for_print(html_build):
     assert "require.js" not in page and "<script src=\"http" not in page.split("MathJax")[0]
     for rule in ("white-space: pre-wrap", "max-width: 100%", "break-inside: avoid", "@page"):
         assert rule in page
+    for path in html_build.out_dir.glob("*/*.*"):
+        assert str(ROOT) not in path.read_text(encoding="utf-8"), f"{path.name} names a folder of this machine"
 
 
 # ---------------------------------------------------------------------------
@@ -295,7 +297,11 @@ def test_pdfs_are_built_for_both_editions_and_combined(pdf_build):
             pages += len(PdfReader(str(h.outputs[edition]["pdf"])).pages)
         combined = PdfReader(str(pdf_build.combined[edition]))
         assert len(combined.pages) == pages
-        assert [o.title for o in combined.outline] == [h.label for h in pdf_build.handouts]
+        top = [o for o in combined.outline if not isinstance(o, list)]
+        assert [o.title for o in top] == [h.label for h in pdf_build.handouts]
+        assert [combined.get_destination_page_number(o) for o in top] == [
+            sum(len(PdfReader(str(g.outputs[edition]["pdf"])).pages) for g in pdf_build.handouts[:i]) + 1
+            for i in range(len(pdf_build.handouts))], "each bookmark opens its notebook's first page"
         cover = combined.pages[0].extract_text()
         assert bh.EDITION_LABELS[edition] in cover and all(h.short_title[:30] in norm(cover)
                                                             for h in pdf_build.handouts)

@@ -570,6 +570,8 @@ class Chromium:
             "paperWidth": width, "paperHeight": height, "marginTop": top, "marginRight": right,
             "marginBottom": bottom, "marginLeft": left, "printBackground": True, "preferCSSPageSize": False,
             "displayHeaderFooter": header is not None, "headerTemplate": header or "<span></span>",
+            # No tagged PDF and no outline from the headings: Chromium's outline drops the spaces at the
+            # line breaks of long headings, and tagging makes the files four times larger.
             "footerTemplate": footer or "<span></span>", "generateTaggedPDF": False,
         }
         return base64.b64decode(self.call("Page.printToPDF", params, session)["data"])
@@ -706,8 +708,7 @@ def combine_pdfs(cover: bytes | None, parts: list[tuple[Handout, Path]], path: P
         writer.append(PdfReader(io.BytesIO(cover)), import_outline=False)
     for handout, pdf_path in parts:
         first_page[handout.stem] = len(writer.pages)
-        writer.append(PdfReader(str(pdf_path)), import_outline=False)
-        writer.add_outline_item(title=handout.label, page_number=first_page[handout.stem])
+        writer.append(PdfReader(str(pdf_path)), outline_item=handout.label, import_outline=False)
     retarget_links(writer, lambda stem: writer.pages[first_page[stem]] if stem in first_page else None)
     # Links that became GoToR in a notebook's own PDF point inside the course PDF now.
     for page in writer.pages:
