@@ -613,38 +613,6 @@ def _check_01_4(answer: Any) -> str | None:
 # Notebook 02: batch size trade-offs
 # ---------------------------------------------------------------------------
 
-class Stopwatch:
-    """Wall-clock seconds of a ``with`` block, read from ``.seconds`` (see `stopwatch`)."""
-
-    def __init__(self) -> None:
-        self.seconds: float = float("nan")
-        self._start: float | None = None
-
-    def __enter__(self) -> "Stopwatch":
-        import time
-
-        self._start = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        import time
-
-        self.seconds = time.perf_counter() - self._start
-
-
-def stopwatch() -> Stopwatch:
-    """Return a context manager that measures the wall-clock seconds of its block.
-
-    Examples
-    --------
-    >>> with stopwatch() as watch:
-    ...     total = sum(range(1000))
-    >>> watch.seconds >= 0
-    True
-    """
-    return Stopwatch()
-
-
 def epoch_timer():
     """Return a Keras callback that records the wall-clock seconds of every epoch of ``fit()``.
 

@@ -195,10 +195,7 @@ def test_log_log_slope_and_its_bad_input():
         helpers.log_log_slope([2, 2], [1, 1])
 
 
-def test_stopwatch_and_epoch_timer():
-    with helpers.stopwatch() as watch:
-        sum(range(1000))
-    assert 0 <= watch.seconds < 1
+def test_epoch_timer_records_one_duration_per_epoch():
     timer = helpers.epoch_timer()
     timer.on_epoch_begin(0)
     timer.on_epoch_end(0)
