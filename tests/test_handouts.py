@@ -329,6 +329,19 @@ def test_student_pdf_has_no_solutions(pdf_build):
     assert "correct. Well done" in full
 
 
+def test_letter_paper(tmp_path):
+    from pypdf import PdfReader
+
+    exe = need_chromium()
+    first = pdf_sample()[:1]
+    result = bh.build(snapshot(first, tmp_path / "source"), tmp_path, paper="letter", editions=["student"],
+                      combined=False, index=False, chromium=exe, log=quiet)
+    pages = PdfReader(str(result.handouts[0].outputs["student"]["pdf"])).pages
+    assert [round(float(x)) for x in pages[0].mediabox[2:]] == [612, 792], "US Letter is 8.5 x 11 in"
+    assert all(result.handouts[0].header_label in p.extract_text() for p in pages)
+    assert result.layout_problems == {}
+
+
 def test_nothing_sticks_out_of_the_page(pdf_build):
     assert pdf_build.layout_problems == {}
 
