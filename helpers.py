@@ -880,13 +880,14 @@ def _check_04_3(answer: Any) -> str | None:
 # Notebook 05: batch normalization from scratch
 # ---------------------------------------------------------------------------
 
-def _variable_names(answer: Any) -> set[str]:
-    """Return a collection of variable names as a set of short names ("bn/gamma" -> "gamma")."""
-    if isinstance(answer, str) or not isinstance(answer, (set, frozenset, list, tuple)):
-        raise TypeError(f"expected a set of names, got {type(answer).__name__}")
-    if not all(isinstance(name, str) for name in answer):
-        raise TypeError("expected every name to be a string")
-    return {name.strip().rsplit("/", 1)[-1].lower() for name in answer}
+def _three_counts(answer: Any) -> tuple[int, int, int]:
+    """Return `answer` as a tuple of three whole numbers; raise TypeError for anything else."""
+    if not isinstance(answer, (tuple, list)) or len(answer) != 3:
+        raise TypeError(f"expected a tuple of three integers, got {type(answer).__name__}")
+    counts = tuple(_as_number(value) for value in answer)
+    if any(count != int(count) for count in counts):
+        raise TypeError("expected whole numbers (counts)")
+    return tuple(int(count) for count in counts)
 
 
 @exercise("05.1", expects="a number (the moving mean after 100 steps)")
@@ -909,18 +910,32 @@ def _check_05_2(answer: Any) -> str | None:
         return "close, but Keras adds epsilon = 1e-3 to the variance inside the square root."
     if abs(value - (expected - 1.0)) < 1e-6 or abs(value - ((10.0 - 4.0) / np.sqrt(9.0 + 1e-3) + 1.0)) < 1e-6:
         return "after standardizing with the moving statistics, scale by gamma and then add beta."
-    return hint_for_number(value, expected, "at inference the layer uses moving_mean and moving_variance, "
-                                            "not statistics of the input.", rel_tol=1e-7)
-
-
-@exercise("05.3", expects="a set of variable names, such as {'name_a', 'name_b'}")
-def _check_05_3(answer: Any) -> str | None:
-    names = _variable_names(answer)
-    if names == {"gamma", "beta"}:
+    if hint_for_number(value, expected, "wrong", rel_tol=1e-5) is None:
         return None
-    if "moving_mean" in names or "moving_variance" in names:
-        return "the moving statistics change during training, but not by gradient descent: are they trainable weights?"
-    return "list the names of the variables in layer.trainable_weights of a BatchNormalization layer."
+    if abs(value - expected) < 1e-3:
+        return "very close: give at least five significant digits (rounded, not cut off), or the unrounded value."
+    return "at inference the layer uses moving_mean and moving_variance, not statistics of the input."
+
+
+@exercise("05.3", expects="a tuple of three integers (numbers_per_statistic, trainable, non_trainable)")
+def _check_05_3(answer: Any) -> str | None:
+    per_statistic, trainable, non_trainable = _three_counts(answer)
+    batch, size, channels = 8, 32, 16
+    if per_statistic != batch * size * size:
+        if per_statistic == batch * size * size * channels:
+            return "each channel has its own mean and variance: count only the numbers of one channel."
+        if per_statistic == size * size:
+            return "a channel's mean is taken over the whole batch, not over one image."
+        if per_statistic == batch:
+            return "with images, BN averages over every pixel position as well as over the batch."
+        return "a channel's statistics use that channel's value at every pixel of every image in the batch."
+    if trainable != 2 * channels:
+        if trainable == 4 * channels:
+            return "the moving mean and variance are updated by the layer itself, not by gradient descent."
+        return "gamma and beta are the trainable variables; how many numbers does each hold after a 16-channel layer?"
+    if non_trainable != 2 * channels:
+        return "moving_mean and moving_variance are the non-trainable variables; each holds one number per channel."
+    return None
 
 
 @exercise("05.4", expects="a number (the variance the paper uses at inference)")
