@@ -116,6 +116,7 @@ def test_both_placements_work_and_differ_little(runs):
     assert np.all(before[:2] > plain[:2]) and np.all(after[:2] > plain[:2])
     assert abs(after[-1] - before[-1]) < 0.03, (before, after)
     assert min(after[-1], before[-1]) > 0.9
+    assert after[0] > before[0], (before, after)  # "after ReLU was even a little quicker at first"
 
 
 # --- section 4: cost --------------------------------------------------------------------------
@@ -145,7 +146,8 @@ def test_near_the_best_rate_the_two_are_close_and_bn_leads_at_1(nb, sweep):
     mean = {norm: acc.mean(axis=1) for norm, acc in sweep.items()}
     i01, i03, i1 = rates.index(0.1), rates.index(0.3), rates.index(1.0)
     assert abs(mean["bn_before"][i01] - mean["none"][i01]) < 0.05, mean
-    assert mean["none"][i03] > mean["bn_before"][i03] - 0.02, mean
+    for i in (i01, i03):  # "without BN did as well or a little better" at 0.1 and 0.3
+        assert mean["none"][i] > mean["bn_before"][i] - 0.02, mean
     assert mean["bn_before"][i1] - mean["none"][i1] > 0.1, mean
 
 
