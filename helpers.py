@@ -316,6 +316,9 @@ def _check_00_1(answer: Any) -> str | None:
 # Notebook 01: batches, epochs and steps
 # ---------------------------------------------------------------------------
 
+import math
+
+
 def _check_whole_number(value: Any, name: str, minimum: int) -> int:
     """Return `value` as an int, or raise a clear error naming the argument `name`."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
@@ -330,7 +333,8 @@ def training_samples(n_samples: int, validation_split: float = 0.0) -> int:
 
     Keras 3 keeps the first ``floor(n_samples * (1 - validation_split))`` samples for
     training and holds out the rest (the *last* samples, taken before any shuffling)
-    for validation. The same floating-point expression as Keras is used, so the
+    for validation. The same floating-point expression as Keras is used, on the value
+    as given (a NumPy float32 split is computed in float32, as Keras does), so the
     result matches Keras exactly.
 
     Parameters
@@ -353,8 +357,6 @@ def training_samples(n_samples: int, validation_split: float = 0.0) -> int:
         If `n_samples` < 0, `validation_split` is outside [0, 1), or the split would
         leave no training sample or no validation sample (Keras refuses such a split).
     """
-    import math
-
     n_samples = _check_whole_number(n_samples, "n_samples", 0)
     if isinstance(validation_split, bool) or not isinstance(validation_split, (int, float, np.integer, np.floating)):
         raise TypeError(f"validation_split must be a number from 0 (inclusive) to 1 (exclusive), "
@@ -364,7 +366,8 @@ def training_samples(n_samples: int, validation_split: float = 0.0) -> int:
     if validation_split == 0:
         return n_samples
     # the same expression as keras.src.trainers.data_adapters.array_slicing.train_validation_split
-    split_at = int(math.floor(n_samples * (1.0 - float(validation_split))))
+    # (no float() here: Keras computes with the value as given, e.g. in float32 for np.float32(0.2))
+    split_at = int(math.floor(n_samples * (1.0 - validation_split)))
     if split_at == 0 or split_at == n_samples:
         raise ValueError(f"validation_split={validation_split} on n_samples={n_samples} leaves "
                          f"{split_at} training and {n_samples - split_at} validation samples; Keras refuses a "
@@ -462,7 +465,10 @@ def plot_batches(epochs: Any, ax: Any = None, title: str | None = None, gap: flo
     Each cell is one sample, labelled with its id, in the order it was fed. Cells of
     the same batch sit together (a gap separates batches) and share a colour and a
     hatch pattern (the k-th batch of every epoch looks the same); "step k" above each
-    batch counts the steps across epochs. Readable in black and white.
+    batch counts the steps across epochs. Readable in black and white. When every
+    batch holds a single sample (batch size 1), all cells get one style: the gaps and
+    step numbers already separate the batches, and a repeating style cycle would make
+    unrelated samples look alike.
 
     Parameters
     ----------
@@ -482,9 +488,11 @@ def plot_batches(epochs: Any, ax: Any = None, title: str | None = None, gap: flo
 
     Raises
     ------
-    TypeError, ValueError
-        If `epochs` is not a non-empty nesting of epochs > batches > integer sample ids,
-        or `gap` is negative.
+    TypeError
+        If `epochs` is not a nesting of epochs > batches > integer sample ids, or `gap`
+        is not a number.
+    ValueError
+        If `epochs` holds no epoch, an empty epoch or an empty batch, or `gap` is negative.
     """
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
@@ -510,7 +518,9 @@ def plot_batches(epochs: Any, ax: Any = None, title: str | None = None, gap: flo
         rows.append([ids_of(batch) for batch in epoch])
     if not rows or not all(rows):
         raise ValueError("epochs must hold at least one epoch, and every epoch at least one batch")
-    if isinstance(gap, bool) or not isinstance(gap, (int, float)) or gap < 0:
+    if isinstance(gap, bool) or not isinstance(gap, (int, float, np.integer, np.floating)):
+        raise TypeError(f"gap must be a number >= 0, got {gap!r} of type {type(gap).__name__}")
+    if not gap >= 0:  # also rejects NaN
         raise ValueError(f"gap must be a number >= 0, got {gap!r}")
     if ax is None:
         _, ax = plt.subplots(figsize=(6.4, 0.8 + 0.7 * len(rows)))
@@ -519,16 +529,18 @@ def plot_batches(epochs: Any, ax: Any = None, title: str | None = None, gap: flo
     n_batches = max(len(row) for row in rows)
     width = n_cells + gap * (n_batches - 1)
     font = 9 if n_cells <= 16 else 7
+    one_style = all(len(batch) == 1 for row in rows for batch in row)  # batch size 1: no style cycle
     step = 0
     for e, row in enumerate(rows):
         y = -1.6 * e
         x = 0.0
         for b, batch in enumerate(row):
             step += 1
-            color = COLORS[b % len(COLORS)]
+            style = 0 if one_style else b
+            color = COLORS[style % len(COLORS)]
             for k, sample in enumerate(batch):
                 ax.add_patch(Rectangle((x + k, y), 1, 1, facecolor=_lighten(color), edgecolor="0.25",
-                                       hatch=_BATCH_HATCHES[b % len(_BATCH_HATCHES)], linewidth=0.8))
+                                       hatch=_BATCH_HATCHES[style % len(_BATCH_HATCHES)], linewidth=0.8))
                 ax.text(x + k + 0.5, y + 0.5, str(sample), ha="center", va="center", fontsize=font,
                         fontweight="bold", bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.85))
             label = f"step {step}" if len(batch) >= 2 else str(step)  # lone cells: just the number
@@ -571,13 +583,15 @@ def _check_01_1(answer: Any) -> str | None:
 @exercise("01.2", expects="a whole number (samples in the last batch)")
 def _check_01_2(answer: Any) -> str | None:
     value = _as_number(answer)
-    if value == batch_sizes(1000, 32)[-1]:
+    if value == batch_sizes(2100, 64)[-1]:
         return None
-    if value == 32:
-        return "32 does not divide 1000, so the last batch is not full."
+    if value == 64:
+        return "64 does not divide 2100, so the last batch is not full."
     if value != int(value):
         return "a batch holds a whole number of samples."
-    return "the full batches take 32 samples each; the last batch gets what is left of the 1000."
+    if value == steps_per_epoch(2100, 64):
+        return "that is the number of steps; the question asks how many samples the last batch holds."
+    return "the full batches take 64 samples each; the last batch gets what is left of the 2100."
 
 
 @exercise("01.3", expects="a whole number (a batch size)")

@@ -74,6 +74,10 @@ def test_training_samples_match_keras_train_validation_split():
     rng = np.random.default_rng(0)
     cases = [(int(n), float(v)) for n, v in zip(rng.integers(1, 3000, 100), rng.uniform(0.001, 0.999, 100))]
     cases += [(2100, 0.1), (1000, 0.2), (100, 0.3), (10, 0.7), (3, 0.5), (1, 0.5), (10, 0.01), (174, 0.1), (3, 0.7), (10, 1e-17)]
+    # NumPy float32 splits: Keras computes in float32, so float(v) would be off by one for some of them
+    cases += [(100, np.float32(0.2)), (2100, np.float32(0.1)), (1000, np.float32(0.2)), (10, np.float32(0.7))]
+    cases += [(int(n), np.float32(v)) for n, v in zip(rng.integers(1, 3000, 100), rng.uniform(0.001, 0.999, 100))]
+    cases += [(int(n), np.float64(v)) for n, v in zip(rng.integers(1, 3000, 20), rng.uniform(0.001, 0.999, 20))]
     for n, v in cases:
         x = np.zeros((n, 1), dtype="float32")
         try:
@@ -86,6 +90,9 @@ def test_training_samples_match_keras_train_validation_split():
         except ValueError:
             ours = None
         assert ours == keras_n, (n, v)
+    # the two cases found in review, where float(np.float32(v)) gave one sample fewer than Keras
+    assert helpers.training_samples(100, np.float32(0.2)) == 80
+    assert helpers.training_samples(2100, np.float32(0.1)) == 1890
 
 
 # ---------------------------------------------------------------------------
@@ -190,6 +197,26 @@ def test_steps_per_epoch_argument_does_not_drop_the_remainder(nb):
     assert [[len(b) for b in batches] for batches in capped] == [[32, 32, 32], [4, 32, 32], [32, 4, 32]]
 
 
+def test_steps_per_epoch_with_arrays_ends_an_epoch_early_with_a_warning(nb):
+    """Plain arrays: the pass runs out in epoch 2 (only the batch of 4), Keras warns, epoch 3 starts a new pass."""
+    x, y = nb["numbered_samples"](100)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        capped = nb["record_batches"](x, y, epochs=3, batch_size=32, steps_per_epoch=3, shuffle=False)
+    assert [[len(b) for b in batches] for batches in capped] == [[32, 32, 32], [4], [32, 32, 32]]
+    assert capped[1] == [list(range(96, 100))] and capped[2] == capped[0]
+    ran_out = [w for w in caught if issubclass(w.category, UserWarning) and "ran out of data" in str(w.message)]
+    assert len(ran_out) == 1, [str(w.message) for w in caught]
+
+
+def test_sizes_text_is_run_length(nb):
+    sizes_text = nb["sizes_text"]
+    assert sizes_text([32, 32, 32, 4]) == "3 x 32 + 1 x 4"
+    assert sizes_text([32, 4, 32]) == "1 x 32 + 1 x 4 + 1 x 32"  # the leading run only, not all 32s
+    assert sizes_text([100]) == "1 x 100"
+    assert sizes_text([20] * 5) == "5 x 20"
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_validation_samples_are_the_last_ones_and_never_trained_on(nb, keras, seed):
     keras.utils.set_random_seed(seed)
@@ -211,7 +238,8 @@ def test_shuffling_claims(nb, keras, seed):
     assert all([i for batch in batches for i in batch] == list(range(12)) for batches in fixed)
     shuffled = record(x, y, epochs=3, batch_size=5, shuffle=True)
     assert shuffled[0] != fixed[0], "shuffle=True shuffles"
-    assert not new_order(shuffled), "under a global seed Keras 3.15 / TF 2.21 repeats one order every epoch"
+    # "shuffle=True, the same order in every epoch": under a global seed Keras 3.15 / TF 2.21 repeats one order
+    assert all(epoch == shuffled[0] for epoch in shuffled)
     pipeline = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(12, seed=seed).batch(5)
     reshuffled = record(pipeline, epochs=3)
     assert new_order(reshuffled)
@@ -224,6 +252,19 @@ def test_shuffling_claims(nb, keras, seed):
         assert new_order(record(x, y, epochs=3, batch_size=5, shuffle=True)), "without a seed: a new order each epoch"
     finally:
         keras.utils.set_random_seed(seed)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_shuffle_buffer_smaller_than_n_does_not_shuffle_fully(nb, seed):
+    orders = {b: nb["shuffled_orders"](b, passes=100, seed=seed) for b in (3, 12)}
+    for order in orders[3] + orders[12]:
+        assert sorted(order) == list(range(12))
+    # buffer of 3: only ids 0-2 can come first, and no id is fed more than 2 places earlier than stored
+    assert {order[0] for order in orders[3]} <= {0, 1, 2}
+    assert all(i <= position + 2 for order in orders[3] for position, i in enumerate(order))
+    # buffer >= N: every id is fed first in some pass (the notebook's printed verdict)
+    assert {order[0] for order in orders[12]} == set(range(12))
+    assert len({tuple(order) for order in orders[12]}) > 90  # and the passes differ
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -297,6 +338,24 @@ def test_plot_batches_returns_axes_and_checks_input():
             helpers.plot_batches(bad)
     with pytest.raises(ValueError, match="gap"):
         helpers.plot_batches([[[0]]], gap=-1)
+    for bad_gap in ("wide", None, True, [0.4]):
+        with pytest.raises(TypeError, match="gap"):
+            helpers.plot_batches([[[0]]], gap=bad_gap)
+    assert helpers.plot_batches([[[0]]], gap=np.float32(0.5)) is not None
+    plt.close("all")
+
+
+def test_plot_batches_batch_size_one_uses_one_style():
+    """B = 1: no repeating style cycle (sample 7 must not look like sample 0); B > 1 still cycles per batch."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ax = helpers.plot_batches([[[i] for i in range(10)]] * 2)
+    assert len({(p.get_facecolor(), p.get_hatch()) for p in ax.patches}) == 1
+    ax = helpers.plot_batches([[[0, 1], [2, 3], [4]]])
+    assert len({(p.get_facecolor(), p.get_hatch()) for p in ax.patches}) == 3
     plt.close("all")
 
 
@@ -304,13 +363,18 @@ def test_plot_batches_returns_axes_and_checks_input():
 # Exercises: right answers pass, typical wrong ones get a hint that does not reveal the answer
 # ---------------------------------------------------------------------------
 
-RIGHT = {"01.1": 189, "01.2": 8, "01.3": 16, "01.4": 80}
+RIGHT = {"01.1": 189, "01.2": 52, "01.3": 16, "01.4": 80}
 WRONG = {
     "01.1": [210, 188.5, 190, 0],
-    "01.2": [32, 31.25, 0, 24],
+    "01.2": [64, 32.8125, 0, 33, 2048, 12],
     "01.3": [20, 15, 17, 16.5, 0],
     "01.4": [75, 78.125, 16, 100],
 }
+
+
+def test_exercise_answers_are_computed_from_the_rule():
+    assert RIGHT["01.2"] == helpers.batch_sizes(2100, 64)[-1] == 2100 % 64 and helpers.steps_per_epoch(2100, 64) == 33
+    assert RIGHT["01.1"] == helpers.steps_per_epoch(2100, 10, validation_split=0.1)
 
 
 @pytest.mark.parametrize("exercise_id", sorted(RIGHT))
