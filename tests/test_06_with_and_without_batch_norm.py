@@ -119,11 +119,11 @@ def test_both_placements_work_and_differ_little(runs):
     assert after[0] > before[0], (before, after)  # "after ReLU was even a little quicker at first"
 
 
-# --- section 4: cost --------------------------------------------------------------------------
+# --- section 4: cost ------------------------------------------------------------------------
 
-def test_bn_is_slower_per_epoch(runs):
+def test_bn_costs_more_cpu_time_per_epoch(runs):
     median = {norm: np.median([s for r in runs[norm] for s in r["seconds"]]) for norm in ("none", "bn_before")}
-    assert median["bn_before"] > 1.1 * median["none"], median
+    assert median["bn_before"] > 1.15 * median["none"], median
 
 
 # --- section 2: learning rates ----------------------------------------------------------------
@@ -141,13 +141,12 @@ def test_learning_rate_verdicts(nb, sweep):
             assert value, (key, sweep)
 
 
-def test_near_the_best_rate_the_two_are_close_and_bn_leads_at_1(nb, sweep):
+def test_near_the_best_rate_the_peaks_are_close_and_bn_leads_at_1(nb, sweep):
     rates = nb["LEARNING_RATES"]
     mean = {norm: acc.mean(axis=1) for norm, acc in sweep.items()}
     i01, i03, i1 = rates.index(0.1), rates.index(0.3), rates.index(1.0)
-    assert abs(mean["bn_before"][i01] - mean["none"][i01]) < 0.05, mean
-    for i in (i01, i03):  # "without BN did as well or a little better" at 0.1 and 0.3
-        assert mean["none"][i] > mean["bn_before"][i] - 0.02, mean
+    best = {norm: m[[i01, i03]].max() for norm, m in mean.items()}  # "BN does not reach a clearly higher peak"
+    assert abs(best["bn_before"] - best["none"]) < 0.05, mean
     assert mean["bn_before"][i1] - mean["none"][i1] > 0.1, mean
 
 
