@@ -966,7 +966,7 @@ def _check_05_4(answer: Any) -> str | None:
 # Notebook 06: with and without batch normalization
 # ---------------------------------------------------------------------------
 
-def plot_mean_band(x: Any, runs: Any, label: str, ax: Any = None, band: str = "minmax") -> Any:
+def plot_mean_band(x: Any, runs: Any, label: str, ax: Any = None, band: str = "minmax", **line_kwargs: Any) -> Any:
     """Plot the mean of several runs as a line, with a shaded band around it.
 
     Parameters
@@ -981,6 +981,9 @@ def plot_mean_band(x: Any, runs: Any, label: str, ax: Any = None, band: str = "m
         Where to draw; a new figure is made when None.
     band : {"minmax", "std"}
         The band spans the lowest to the highest run ("minmax") or the mean +- one standard deviation ("std").
+    **line_kwargs
+        Passed to ``ax.plot`` for the mean line (for example a colour, line style and marker); the band
+        takes the line's colour.
 
     Returns
     -------
@@ -1011,7 +1014,7 @@ def plot_mean_band(x: Any, runs: Any, label: str, ax: Any = None, band: str = "m
         low, high = runs.min(axis=0), runs.max(axis=0)
     else:
         low, high = mean - runs.std(axis=0), mean + runs.std(axis=0)
-    (line,) = ax.plot(x, mean, label=label)
+    (line,) = ax.plot(x, mean, label=label, **line_kwargs)
     ax.fill_between(x, low, high, color=line.get_color(), alpha=0.2, linewidth=0)
     return ax
 

@@ -204,8 +204,9 @@ def test_plot_mean_band_returns_axes_and_draws_a_band():
     assert ax.get_lines()[0].get_label() == "runs"
     np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), [0.2, 0.3, 0.4])
     assert len(ax.collections) == 1
-    ax2 = helpers.plot_mean_band([1, 2], [[1, 2]], "one", ax=ax, band="std")
+    ax2 = helpers.plot_mean_band([1, 2], [[1, 2]], "one", ax=ax, band="std", color="#000000", marker="s")
     assert ax2 is ax
+    assert ax.get_lines()[1].get_color() == "#000000" and ax.get_lines()[1].get_marker() == "s"
 
 
 @pytest.mark.parametrize("kwargs, error, match", [
