@@ -674,7 +674,7 @@ def log_log_slope(x: Any, y: Any) -> float:
     return float(np.polyfit(np.log(x), np.log(y), 1)[0])
 
 
-def _nb02_layer_bytes(layer_sizes: list[int], batch_size: int, optimizer_slots: int) -> tuple[int, int]:
+def _nb02_layer_bytes(layer_sizes: list[int], optimizer_slots: int) -> tuple[int, int]:
     """(fixed bytes, bytes per sample) of one float32 training step of an MLP: the answer key of 02.1."""
     n_params = sum((a + 1) * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
     return (2 + optimizer_slots) * n_params * 4, 2 * sum(layer_sizes) * 4
@@ -682,7 +682,7 @@ def _nb02_layer_bytes(layer_sizes: list[int], batch_size: int, optimizer_slots: 
 
 @exercise("02.1", expects="a whole number (the largest batch size that fits)")
 def _check_02_1(answer: Any) -> str | None:
-    fixed, per_sample = _nb02_layer_bytes([64, 512, 512, 10], 1, optimizer_slots=2)
+    fixed, per_sample = _nb02_layer_bytes([64, 512, 512, 10], optimizer_slots=2)
     expected = (8 * 2**20 - fixed) // per_sample
     value = _as_number(answer)
     if value != int(value):
