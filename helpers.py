@@ -878,16 +878,37 @@ def _check_04_2(answer: Any) -> str | None:
     return "Call bn_net(x_batch, training=True), take the BN layer's output for unit 4 (column 3) and its std."
 
 
-@exercise("04.3", expects="a number between 0 and 1")
+@exercise("04.3", expects="a whole number of steps")
 def _check_04_3(answer: Any) -> str | None:
     value = _as_number(answer)
-    if abs(value - 0.99**100) <= 1e-3:
+    if 0 < value < 1:
+        return "The question asks for a number of steps, not for the share that is left."
+    if not value.is_integer():
+        return "Steps come in whole numbers: round up to the first step at which the share is below 1%."
+    steps = int(value)
+    if steps == 459:
         return None
-    if abs(value - 0.01**100) <= 1e-6 or abs(value - 0.9**100) <= 1e-5:
-        return "Each step KEEPS the fraction `momentum` of the old average; use the default momentum, 0.99."
-    if abs(value - 0.01) <= 1e-3:
-        return "That is what is left after one step of momentum 0.01; apply momentum 0.99 once per step, 100 times."
-    return "After one step a fraction 0.99 of the starting value is left; after two steps 0.99 of that, and so on."
+    if steps == 458:
+        return "After that many steps the share is still just above 1%; take one step more."
+    if steps == 44:
+        return "That is the answer for momentum 0.9; use Keras's default, 0.99."
+    if steps == 100:
+        return "After 100 steps a share of 0.99**100 is left, far above 1%. Keep going."
+    return "After n steps a share of 0.99**n is left; find the smallest n for which it is below 0.01 (logarithms help)."
+
+
+@exercise("04.4", expects="a weight standard deviation, such as 0.5")
+def _check_04_4(answer: Any) -> str | None:
+    value = _as_number(answer)
+    if abs(value - 0.1) <= 0.005:
+        return None
+    if abs(value - 0.01) <= 0.0005:
+        return ("That divides by the number of inputs. The VARIANCE of a sum of 100 independent terms grows "
+                "100 times, so the standard deviation grows by the square root of 100.")
+    if value <= 0:
+        return "A standard deviation is a positive number."
+    return ("The tanh input's variance is 100 x (weight std)**2 x (input variance 1). "
+            "Set it to 1 and solve for the weight std.")
 
 
 # ---------------------------------------------------------------------------
