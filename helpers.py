@@ -836,11 +836,11 @@ def _check_03_3(answer: Any) -> str | None:
     }, "subtract the training mean and divide by the training standard deviation.")
 
 
-@exercise("03.4", expects="a number (the largest learning rate that still converges)")
+@exercise("03.4", expects="a number (the learning-rate limit that gradient descent must stay below)")
 def _check_03_4(answer: Any) -> str | None:
     # largest Hessian eigenvalue L = 4.0; gradient descent on a quadratic converges for lr < 2 / L.
     return _number_hint(answer, 0.5, {
-        0.25: "1 / L is a safe choice, but not the largest one; how far can a step overshoot and still shrink?",
+        0.25: "1 / L converges, but so do larger rates; how far can a step overshoot and still shrink?",
         2.0: "the limit gets smaller, not larger, when the surface is steeper.",
         8.0: "the limit gets smaller, not larger, when the surface is steeper.",
     }, "along the steepest direction one step multiplies the distance to the minimum by (1 - lr * L); "
