@@ -245,7 +245,7 @@ def test_after_the_blow_up_every_hidden_relu_is_dead_and_only_the_output_bias_mo
         assert np.array_equal(b, a, equal_nan=True)
     finite = np.isfinite(val["raw"])
     if finite.all():  # with oneDNN a NaN unit outputs 0 and the loss stays finite; elsewhere it may be NaN
-        assert not np.array_equal(before[3], after[3])                   # the output bias moves
+        assert abs(after[3][0]) < abs(before[3][0])                      # the output bias walks back
         assert np.all(np.diff(val["raw"]) < 0)                           # the curve creeps down ...
         assert 100 < val["raw"][0] / val["raw"][-1] < 10_000             # ... by about 1,000x in 11 epochs
         baseline = np.mean((y_val - y_train.mean()) ** 2)
