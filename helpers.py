@@ -691,19 +691,28 @@ def _check_02_1(answer: Any) -> str | None:
         return "the fixed part is weights + their gradients + Adam's two slots: four copies of the parameters."
     if value == expected + 1:
         return "round down, not up: one more sample would not fit in the budget."
+    if value > 0 and value < expected and value == 2 ** int(np.log2(value)) and 2 * value > expected:
+        return "that is rounded down to a power of two; the exercise asks for the exact largest batch."
     return hint_for_number(value, expected, "subtract the fixed part (weights, gradients, optimizer slots) from the "
                                             "budget, then divide by the bytes per sample and round down.")
 
 
-@exercise("02.2", expects="a whole number (weight updates in 3 epochs)")
+@exercise("02.2", expects="a number (variance at B = 256 divided by variance at B = 512)")
 def _check_02_2(answer: Any) -> str | None:
-    expected = 3 * -(-1024 // 48)
+    n = 1024
+    correction = {b: (n - b) / (n - 1) for b in (256, 512)}
+    expected = (512 / 256) * correction[256] / correction[512]
     value = _as_number(answer)
-    if value == 3 * (1024 // 48):
-        return "the last, partial batch of each epoch is a step (an update) of its own."
-    if value == -(-1024 // 48):
-        return "that is one epoch; the question asks for three."
-    return hint_for_number(value, expected, "count the steps in one epoch (round up), then multiply by the epochs.")
+    if abs(value - 2) < 1e-6:
+        return "that is 1/B alone; the finite-population correction (N - B) / (N - 1) changes too between the two."
+    if abs(value - correction[256] / correction[512]) < 1e-6:
+        return "that is the correction alone; combine it with the 1/B part."
+    if value > 0 and abs(value - 1 / expected) < 1e-6:
+        return "the ratio is the other way round: the variance at 256 divided by the variance at 512."
+    if abs(value - 2 * correction[512] / correction[256]) < 1e-6:
+        return "the correction multiplies the variance, so a smaller correction at B = 512 makes its variance smaller."
+    return hint_for_number(value, expected, "variance is proportional to (1/B) x (N - B) / (N - 1): "
+                                            "divide its value at B = 256 by its value at B = 512.")
 
 
 @exercise("02.3", expects="a number (the predicted variance)")

@@ -61,17 +61,43 @@ def test_largest_batch_that_fits_a_budget(nb):
     assert fits(8 * 2**20, [64, 512, 512, 10], optimizer_slots=2) == 406  # exercise 02.1
 
 
-def test_measured_peak_grows_linearly_but_less_than_estimated(nb):
+@pytest.fixture(scope="module")
+def peaks(nb):
+    """Measured peak bytes of one step at the notebook's four batch sizes (skips where not reported)."""
     import tensorflow as tf
 
     device = "GPU:0" if tf.config.list_physical_devices("GPU") else "CPU:0"
-    peaks = {b: nb["peak_step_bytes"](nb["model"], b, device) for b in (1024, 4096, 16384)}
-    if None in peaks.values():
+    out = {b: nb["peak_step_bytes"](nb["model"], b, device) for b in (256, 1024, 4096, 16384)}
+    if None in out.values():
         pytest.skip(f"TensorFlow reports no memory statistics for {device} in this build")
-    growth = (peaks[16384] - peaks[1024]) / (16384 - 1024)
+    return device, out
+
+
+def test_estimate_without_weights_is_above_the_measured_peak(nb, peaks):
+    """Like with like: gradients + per-sample part against the peak on top of the weights."""
+    _, measured = peaks
+    weight_bytes = nb["model"].count_params() * 4
+    for b, peak in measured.items():
+        estimate = sum(nb["training_memory_bytes"](nb["LAYER_SIZES"], b)) - weight_bytes
+        assert peak < 0.9 * estimate, (b, peak, estimate)
+
+
+def test_measured_peak_grows_linearly_with_fewer_bytes_per_sample(nb, peaks):
+    _, measured = peaks
+    growth = (measured[16384] - measured[256]) / (16384 - 256)
     per_sample = nb["training_memory_bytes"](nb["LAYER_SIZES"], 1)[1]
-    assert 0.3 * per_sample < growth < per_sample, (growth, peaks)
-    assert 3.0 < peaks[16384] / peaks[4096] < 4.5, peaks  # about proportional to B
+    without_input_gradient = per_sample - 64 * 4
+    assert without_input_gradient == 4_432
+    assert 0.5 * per_sample < growth < without_input_gradient, (growth, measured)
+    assert 3.0 < measured[16384] / measured[4096] < 4.5, measured  # about proportional to B
+
+
+def test_cpu_allocator_reports_in_coarse_steps(peaks):
+    device, measured = peaks
+    if not device.startswith("CPU"):
+        pytest.skip("the step size is a property of the CPU allocator")
+    assert all(p % 131_072 == 0 for p in measured.values()), measured  # multiples of 128 KiB ...
+    assert sum(p % 262_144 == 0 for p in measured.values()) >= len(measured) / 2, measured  # ... most of 256 KiB
 
 
 # ---------------------------------------------------------------- 3. per epoch / per update / per second
@@ -84,29 +110,33 @@ def curves(nb):
     return out
 
 
-def _loss_after(rec, updates):
-    return rec.losses[rec.updates.index(updates)]
-
-
 def test_per_epoch_smaller_batch_reaches_lower_loss(curves):
     for seed, runs in curves.items():
         final = [runs[b].losses[-1] for b in (8, 64, 512)]
         assert final[0] < final[1] < final[2], (seed, final)
 
 
-def test_per_update_8x_samples_buy_less_than_2x_progress(curves):
+def test_per_update_8x_samples_buy_more_but_less_than_2x_progress(nb, curves):
+    loss_after = nb["loss_after"]
     for seed, runs in curves.items():
         start = runs[8].losses[0]
-        gain = (start - _loss_after(runs[64], 48)) / (start - _loss_after(runs[8], 48))
-        assert 0 < gain < 2, (seed, gain)
+        gain = (start - loss_after(runs[64], 48)) / (start - loss_after(runs[8], 48))
+        assert 1 < gain < 2, (seed, gain)
 
 
-def test_per_second_batch_8_reaches_batch_512s_final_loss_sooner(nb, curves):
+def test_per_second_batch_8_reaches_batch_512s_final_loss_at_least_3x_sooner(nb, curves):
+    """On this CPU (observed 6x to 21x); on a GPU it would not hold, and the notebook says so."""
     for seed, runs in curves.items():
         target = runs[512].losses[-1]
         time_512 = nb["seconds_to_reach"](runs[512], 512, target)
         time_8 = nb["seconds_to_reach"](runs[8], 8, target)
-        assert time_8 < time_512, (seed, time_8, time_512)
+        assert time_512 > 3 * time_8, (seed, time_8, time_512)
+
+
+def test_batch_8_needs_more_updates_than_batch_512_to_reach_its_final_loss(nb, curves):
+    """Why a GPU, where a step costs about the same at any size, would favour B = 512."""
+    for seed, runs in curves.items():
+        assert nb["loss_after"](runs[8], 6) > runs[512].losses[-1], seed
 
 
 def test_recorder_counts_every_update(curves):
@@ -142,10 +172,30 @@ def test_gradient_variance_falls_about_4x_from_batch_1_to_4(noise):
         assert 3.5 <= round(variance[0] / variance[2]) <= 4.5, (seed, variance[0] / variance[2])
 
 
-def test_uncorrected_slope_is_steeper(noise):
-    """Without the finite-population correction the fit is steeper than -1, as the notebook prints."""
+def test_correction_shifts_the_slope_by_a_fixed_small_amount(noise):
+    """Dividing by the correction adds slope(log B, log 1/correction) to any fit: 0.04, as printed."""
     for seed, (batches, variance, correction) in noise.items():
-        assert helpers.log_log_slope(batches, variance) < helpers.log_log_slope(batches, variance / correction)
+        shift = helpers.log_log_slope(batches, variance / correction) - helpers.log_log_slope(batches, variance)
+        assert shift == pytest.approx(helpers.log_log_slope(batches, 1 / correction))
+        assert round(shift, 2) == 0.04, (seed, shift)
+        assert correction[batches <= 64].min() > 0.93 and round(correction[-1], 2) == 0.75
+
+
+@pytest.fixture(scope="module")
+def variance_256_512(nb):
+    """Exercise 02.2's measurement: variance at B = 256 over variance at B = 512, once per seed."""
+    out = {}
+    for seed in SEEDS:
+        nb["train"](nb["model"], 64, 0.1, 1, seed)
+        v256, v512 = nb["gradient_variance"]([256, 512], draws=64, rng=np.random.default_rng(seed))
+        out[seed] = v256 / v512
+    return out
+
+
+def test_exercise_02_2_measured_factor_matches_the_corrected_prediction(variance_256_512):
+    """Prediction 3 with the correction (2 without it); observed 2.6 to 3.2 over 12 seeds."""
+    for seed, ratio in variance_256_512.items():
+        assert abs(ratio / 3 - 1) < 0.2, (seed, ratio)
 
 
 # ---------------------------------------------------------------- 5. learning rate and batch size
@@ -175,7 +225,7 @@ def generalization(nb):
 def test_no_clear_generalization_gap_at_this_scale(generalization):
     for seed, runs in generalization.items():
         assert all(r["train"] >= 0.99 for r in runs.values()), (seed, runs)
-        assert abs(runs[32]["test"] - runs[512]["test"]) < 0.02, (seed, runs)
+        assert abs(runs[32]["test"] - runs[512]["test"]) < 0.01, (seed, runs)  # fewer than 8 of 773 images
 
 
 def test_large_batch_needs_more_epochs_to_reach_the_target(generalization):
@@ -204,7 +254,7 @@ def test_epoch_timer_records_one_duration_per_epoch():
     assert len(timer.seconds) == 1 and timer.seconds[0] >= 0
 
 
-@pytest.mark.parametrize("exercise_id, right", [("02.1", 406), ("02.2", 66), ("02.3", 0.09), ("02.4", 0.4)])
+@pytest.mark.parametrize("exercise_id, right", [("02.1", 406), ("02.2", 3), ("02.2", 3.0), ("02.3", 0.09), ("02.4", 0.4)])
 def test_exercise_right_answers(exercise_id, right):
     assert helpers.is_correct(exercise_id, right)
 
@@ -212,10 +262,13 @@ def test_exercise_right_answers(exercise_id, right):
 @pytest.mark.parametrize("exercise_id, wrong, hint_word", [
     ("02.1", 407, "round down"),
     ("02.1", 954, "four copies"),
-    ("02.1", 256, "subtract"),
+    ("02.1", 256, "power of two"),
+    ("02.1", 300, "subtract"),
     ("02.1", 406.5, "whole number"),
-    ("02.2", 63, "partial"),
-    ("02.2", 22, "three"),
+    ("02.2", 2, "1/B alone"),
+    ("02.2", 1.5, "correction alone"),
+    ("02.2", 1 / 3, "other way round"),
+    ("02.2", 4, "(N - B) / (N - 1)"),
     ("02.3", 0.18, "1/sqrt(B)"),
     ("02.3", 1.44, "goes down"),
     ("02.4", 0.05, "changes the learning rate"),
@@ -227,5 +280,5 @@ def test_exercise_wrong_answers_get_a_hint_without_the_answer(capsys, exercise_i
     helpers.check(exercise_id, wrong)
     out = capsys.readouterr().out
     assert "Hint:" in out and hint_word in out
-    right = {"02.1": "406", "02.2": "66", "02.3": "0.09", "02.4": "0.4"}[exercise_id]
+    right = {"02.1": "406", "02.2": "3", "02.3": "0.09", "02.4": "0.4"}[exercise_id]
     assert right not in out.split("Hint:")[1]
