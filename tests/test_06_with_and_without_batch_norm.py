@@ -1,7 +1,8 @@
 """Claims of notebook 06 (with and without batch normalization), checked over seeds other than the notebook's.
 
 The notebook's own functions are reused through notebook_namespace(); trained results are shared per module.
-The data split uses SPLIT_SEED and the runs use TEST_SEEDS, so none of these runs repeats a stored one.
+Two seed sets, each a data split (COURSE_SEED) and three run seeds, none of which repeats a stored run:
+with the notebook's own set, every claim is seen on three sets.
 """
 
 from __future__ import annotations
@@ -13,18 +14,25 @@ import helpers
 from conftest import notebook_namespace
 
 NOTEBOOK = "06_with_and_without_batch_norm.ipynb"
-SPLIT_SEED = 7
-TEST_SEEDS = [1, 2, 3]
+SEED_SETS = {7: [1, 2, 3], 23: [100, 101, 102]}  # split seed -> run seeds
+SPLIT_SEED = 7  # the set used for the cheaper single-set checks
 
 
 @pytest.fixture(scope="module")
-def nb():
-    return notebook_namespace(NOTEBOOK, seed=SPLIT_SEED)
+def nbs():
+    return {split: notebook_namespace(NOTEBOOK, seed=split) for split in SEED_SETS}
 
 
 @pytest.fixture(scope="module")
-def runs(nb):
-    return {norm: [nb["train"](norm, s, epochs=6) for s in TEST_SEEDS] for norm in ("none", "bn_before", "bn_after")}
+def nb(nbs):
+    return nbs[SPLIT_SEED]
+
+
+@pytest.fixture(scope="module")
+def all_runs(nbs):
+    return {split: {norm: [nbs[split]["train"](norm, s, epochs=6) for s in seeds]
+                    for norm in ("none", "bn_before", "bn_after")}
+            for split, seeds in SEED_SETS.items()}
 
 
 def curves(runs_of_one_variant, key="val_accuracy"):
@@ -85,69 +93,55 @@ def test_group_normalization_runs_on_an_mlp(nb):
 
 # --- section 1: with and without BN over seeds --------------------------------------------------
 
-def test_bn_reaches_the_target_in_fewer_epochs(nb, runs):
-    assert reached(nb, runs["bn_before"]) <= 6
-    assert reached(nb, runs["bn_before"]) < reached(nb, runs["none"])
+@pytest.mark.parametrize("split", SEED_SETS)
+def test_speed_verdicts(nbs, all_runs, split):
+    for key, value in nbs[split]["speed_report"](all_runs[split]).items():
+        assert value, (split, key, {n: curves(r).mean(axis=0).round(3) for n, r in all_runs[split].items()})
 
 
-def test_bn_is_ahead_in_the_first_epochs(runs):
-    bn, plain = curves(runs["bn_before"]).mean(axis=0), curves(runs["none"]).mean(axis=0)
-    assert np.all(bn[:3] - plain[:3] > 0.02), (bn, plain)
-    loss_bn, loss_plain = curves(runs["bn_before"], "loss").mean(axis=0), curves(runs["none"], "loss").mean(axis=0)
-    assert np.all(loss_bn[:2] < loss_plain[:2]), (loss_bn, loss_plain)
-
-
-def test_bn_seeds_agree_more_early_on(runs):
-    spread = {norm: np.ptp(curves(runs[norm]), axis=0)[:3].mean() for norm in ("none", "bn_before")}
-    assert spread["bn_before"] < spread["none"], spread
-
-
-def test_by_the_end_both_are_close(runs):
-    final = {norm: curves(runs[norm])[:, -1].mean() for norm in ("none", "bn_before")}
-    assert abs(final["bn_before"] - final["none"]) < 0.05, final
-    assert min(final.values()) > 0.85, final
+@pytest.mark.parametrize("split", SEED_SETS)
+def test_epochs_to_the_target(nbs, all_runs, split):
+    # "it needed 2 epochs to reach 0.90 against 3 to 5 without BN"
+    assert reached(nbs[split], all_runs[split]["bn_before"]) == 2
+    assert 3 <= reached(nbs[split], all_runs[split]["none"]) <= 5
 
 
 # --- section 3: placement ---------------------------------------------------------------------
 
-def test_both_placements_work_and_differ_little(runs):
-    plain = curves(runs["none"]).mean(axis=0)
-    before, after = curves(runs["bn_before"]).mean(axis=0), curves(runs["bn_after"]).mean(axis=0)
-    assert np.all(before[:2] > plain[:2]) and np.all(after[:2] > plain[:2])
-    assert abs(after[-1] - before[-1]) < 0.03, (before, after)
-    assert min(after[-1], before[-1]) > 0.9
-    assert after[0] > before[0], (before, after)  # "after ReLU was even a little quicker at first"
+@pytest.mark.parametrize("split", SEED_SETS)
+def test_placement_verdicts(nbs, all_runs, split):
+    for key, value in nbs[split]["placement_report"](all_runs[split]).items():
+        assert value, (split, key, {n: curves(r).mean(axis=0).round(3) for n, r in all_runs[split].items()})
 
 
 # --- section 4: cost ------------------------------------------------------------------------
 
-def test_bn_costs_more_cpu_time_per_epoch(runs):
-    median = {norm: np.median([s for r in runs[norm] for s in r["seconds"]]) for norm in ("none", "bn_before")}
-    assert median["bn_before"] > 1.15 * median["none"], median
+@pytest.mark.parametrize("split", SEED_SETS)
+def test_bn_costs_more_but_less_than_twice_per_epoch(all_runs, split):
+    median = {norm: np.median([s for r in all_runs[split][norm] for s in r["seconds"]]) for norm in ("none", "bn_before")}
+    assert 1.15 * median["none"] < median["bn_before"] < 2 * median["none"], median
 
 
 # --- section 2: learning rates ----------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def sweep(nb):
-    return {norm: nb["learning_rate_sweep"](norm, TEST_SEEDS) for norm in ("none", "bn_before")}
+def sweeps(nbs):
+    return {split: {norm: nbs[split]["learning_rate_sweep"](norm, seeds) for norm in ("none", "bn_before")}
+            for split, seeds in SEED_SETS.items()}
 
 
-def test_learning_rate_verdicts(nb, sweep):
-    report = nb["tolerance_report"](sweep)
-    assert report["best rate without BN"] in (0.1, 0.3), report
+@pytest.mark.parametrize("split", SEED_SETS)
+def test_learning_rate_verdicts(nbs, sweeps, split):
+    report = nbs[split]["tolerance_report"](sweeps[split])
+    assert report["best rate without BN"] in (0.1, 0.3, 0.5), report  # "0.1 here; 0.3 or even 0.5 on others"
     for key, value in report.items():
         if isinstance(value, bool):
-            assert value, (key, sweep)
+            assert value, (split, key, sweeps[split])
 
 
-def test_near_the_best_rate_the_peaks_are_close_and_bn_leads_at_1(nb, sweep):
+def test_learning_rates_include_the_x5_and_x30_points(nb):
     rates = nb["LEARNING_RATES"]
-    mean = {norm: acc.mean(axis=1) for norm, acc in sweep.items()}
-    i01, i03, i1 = rates.index(0.1), rates.index(0.3), rates.index(1.0)
-    best = {norm: m[[i01, i03]].max() for norm, m in mean.items()}  # "BN does not reach a clearly higher peak"
-    assert abs(best["bn_before"] - best["none"]) < 0.05, mean
-    assert mean["bn_before"][i1] - mean["none"][i1] > 0.1, mean
+    assert {0.1, 0.5, 3.0} <= set(rates) and 0.5 / 0.1 == pytest.approx(5) and 3.0 / 0.1 == pytest.approx(30)
 
 
 # --- section 5: tiny batches ------------------------------------------------------------------
@@ -176,12 +170,13 @@ def test_layer_normalization_ignores_the_rest_of_the_batch(nb):
 
 @pytest.fixture(scope="module")
 def tiny(nb):
-    return nb["batch_size_sweep"](TEST_SEEDS)
+    return nb["batch_size_sweep"](SEED_SETS[SPLIT_SEED])  # one seed set only: the sweep is the costliest part
 
 
 def test_tiny_batch_verdicts(nb, tiny):
     for key, value in nb["tiny_batch_report"](tiny).items():
-        assert value, (key, tiny.pivot_table(index="batch size", columns="norm", values="val acc"))
+        assert value, (key, tiny.pivot_table(index="batch size", columns="norm", values="val acc"),
+                       tiny.groupby("batch size")[["BN inference mode", "BN batch statistics"]].mean())
 
 
 def test_accuracy_in_both_modes_leaves_the_model_unchanged(nb):
@@ -227,13 +222,30 @@ def test_exercise_answers(nb):
     assert helpers.is_correct("06.1", nb["build_model"]("bn_before").count_params()
                               - nb["build_model"]("none").count_params())
     assert helpers.is_correct("06.2", -1.0)
-    assert helpers.is_correct("06.3", 0.99**150)
+
+
+@pytest.mark.parametrize("split", SEED_SETS)
+def test_exercise_06_3_default_momentum_costs_a_few_hundredths(nbs, all_runs, split):
+    seeds = SEED_SETS[split]
+    default = [nbs[split]["train"]("bn_before", s, epochs=1, momentum=0.99)["val_accuracy"][0] for s in seeds]
+    ours = [r["val_accuracy"][0] for r in all_runs[split]["bn_before"]]
+    answer = np.mean(ours) - np.mean(default)
+    assert 0.03 < answer < 0.16, (ours, default)
+    assert helpers.is_correct("06.3", answer)
+    assert not helpers.is_correct("06.3", -answer)
+
+
+def test_build_model_uses_the_given_momentum(nb):
+    for momentum in (0.9, 0.99):
+        model = nb["build_model"]("bn_after", momentum=momentum)
+        bn_layers = [layer for layer in model.layers if "batch_normalization" in layer.name]
+        assert len(bn_layers) == 4 and all(layer.momentum == momentum for layer in bn_layers)
 
 
 @pytest.mark.parametrize("exercise_id, wrong", [
     ("06.1", 1024), ("06.1", 256), ("06.1", 512), ("06.1", 0),
     ("06.2", 1.0), ("06.2", 0.0), ("06.2", -2.0),
-    ("06.3", 1 - 0.99**150), ("06.3", 0.99), ("06.3", 0.5),
+    ("06.3", -0.08), ("06.3", 0.0), ("06.3", 0.5), ("06.3", 85),
 ])
 def test_wrong_exercise_answers_get_a_hint(capsys, exercise_id, wrong):
     helpers.check(exercise_id, wrong)
