@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -39,8 +40,9 @@ def norm(text: str) -> str:
     return " ".join(text.split())
 
 
+@functools.lru_cache(maxsize=None)
 def page_text(path: Path) -> str:
-    """The visible text of a built HTML handout (no CSS or scripts), whitespace collapsed."""
+    """The visible text of a built HTML handout (no CSS or scripts), whitespace collapsed (parsed once)."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
@@ -128,6 +130,22 @@ def small_notebook():
         v4.new_code_cell("answer = 7 * 6", metadata={"tags": ["solution"]}),
     ]
     return nb
+
+
+def test_nbval_markers_are_not_printed():
+    src = "# NBVAL_IGNORE_OUTPUT\n# why: wall-clock timings vary\nprint(t)\n# why: a real comment\nx = 1"
+    assert bh.display_source(src) == "print(t)\n# why: a real comment\nx = 1"
+    assert bh.display_source("x = 1  # NBVAL_SKIP is only a comment here") == "x = 1  # NBVAL_SKIP is only a comment here"
+
+
+def test_wide_tables_shrink_and_long_sentences_wrap():
+    table = "\n".join(["name" + " " * 30 + "  ".join(["column"] * 14)] + ["row" + " " * 31 + "  ".join(["0.25  "] * 14)])
+    scale = bh.output_scale(table)
+    assert scale is not None and max(map(len, table.splitlines())) * scale <= bh.PRINT_LINE_CHARS
+    assert bh.output_scale("short  table\nrow  1") is None
+    assert bh.output_scale("A long sentence, " * 10) is None, "a sentence wraps instead"
+    page = bh.output_hanging_indents(f'<div class="jp-RenderedText"><pre>{table}</pre>')
+    assert f'<pre class="fit" style="--fit: {scale}">' in page
 
 
 def test_student_edition_replaces_each_run_of_solution_cells_by_one_note():
@@ -259,9 +277,57 @@ def test_instructor_edition_has_every_cell_and_figure(html_build, path):
     text = page_text(html_build.out_dir / "instructor" / f"{path.stem}.html")
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
-            assert norm(cell_source(cell)) in text
+            assert norm(bh.display_source(cell_source(cell))) in text
+            assert "NBVAL_" not in text, "nbval's markers are test plumbing, not printed"
     figures = sum("image/png" in o.get("data", {}) for c in nb["cells"] for o in c.get("outputs", []))
     assert page.count('src="data:image/png;base64,') == figures
+
+
+def test_one_notebook_rebuilt_keeps_its_links_to_the_whole_course(tmp_path):
+    """`make handouts NOTEBOOKS=...`: previous/next lead to the course's neighbours, not just the selection."""
+    if len(NOTEBOOKS) < 3:
+        pytest.skip("needs three notebooks")
+    middle = NOTEBOOKS[1]
+    result = bh.build([middle], tmp_path, pdf=False, editions=["student"], index=False, log=quiet)
+    page = (tmp_path / "student" / f"{middle.stem}.html").read_text(encoding="utf-8")
+    banner = page.split('class="handout-banner"', 1)[1].split("</header>", 1)[0]
+    assert f'href="{NOTEBOOKS[0].stem}.html"' in banner and f'href="{NOTEBOOKS[2].stem}.html"' in banner
+    assert result.handouts[0].header_label in banner
+
+
+def test_a_mistyped_notebook_gets_a_message_and_exit_code_2(tmp_path, capsys):
+    assert bh.main(["--html-only", "--out", str(tmp_path), "notebooks/99_no_such.ipynb"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and "99_no_such.ipynb" in err and "Traceback" not in err
+
+
+def test_student_index_does_not_point_to_the_instructor_edition(html_build):
+    assert "instructor/" not in (html_build.out_dir / "student" / "index.html").read_text(encoding="utf-8")
+
+
+# Phrases that promise a worked solution right after the exercise: true in the instructor edition only.
+PROMISES = re.compile(r"(worked )?solutions? (follows?|below|comes? next)|(see|find) the solution below",
+                      re.IGNORECASE)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_student_edition_does_not_promise_worked_solutions(html_build, path):
+    text = page_text(html_build.out_dir / "student" / f"{path.stem}.html")
+    found = [text[max(0, m.start() - 60):m.end() + 20] for m in PROMISES.finditer(text)]
+    assert not found, f"the student edition promises a solution it does not hold: {found}"
+
+
+def test_html_math_is_typeset_offline(html_build):
+    """With Debian's MathJax, each edition carries the parts it needs and the pages point to them."""
+    if not bh.DEBIAN_MATHJAX.exists():
+        pytest.skip("libjs-mathjax not installed: the HTML edition loads MathJax from the web")
+    with_math = [p for p in NOTEBOOKS if bh.has_math(source(html_build, p))]
+    assert with_math, "no notebook has math: nothing to check"
+    for edition in bh.EDITIONS:
+        page = (html_build.out_dir / edition / f"{with_math[0].stem}.html").read_text(encoding="utf-8")
+        assert '<script src="mathjax/MathJax.js?config=' in page and "cdnjs" not in page
+        assert (html_build.out_dir / edition / "mathjax" / "MathJax.js").is_file()
+        assert (html_build.out_dir / edition / "mathjax" / "config" / "TeX-AMS_CHTML-full.js").is_file()
 
 
 def test_links_between_notebooks_point_to_the_html_edition(html_build):
@@ -353,6 +419,20 @@ def test_every_notebook_fits_the_page_width_on_a4_and_letter(html_build):
     assert bh.text_width_px("letter") > bh.text_width_px("a4"), "Letter's text block is wider: A4 is the test"
 
 
+def test_course_pdf_numbers_its_pages_through_the_course(pdf_build):
+    from pypdf import PdfReader
+
+    for edition in bh.EDITIONS:
+        pages = PdfReader(str(pdf_build.combined[edition])).pages
+        total = len(pages)
+        for number in (2, total // 2, total):  # the page numbers the contents gives (the cover is page 1)
+            text = pages[number - 1].extract_text()
+            assert f"page {number} of {total}" in text, f"course_{edition}.pdf page {number}"
+        for h in pdf_build.handouts:
+            title = PdfReader(str(h.outputs[edition]["pdf"])).metadata.title
+            assert "((" not in title and "))" not in title and title.count("(") == title.count(")")
+
+
 def test_pdf_links_lead_to_the_other_notebooks_and_name_no_local_path(pdf_build):
     from pypdf import PdfReader
 
@@ -368,8 +448,8 @@ def test_pdf_links_lead_to_the_other_notebooks_and_name_no_local_path(pdf_build)
                     action = action.get_object() if action is not None else {}
                     uri = str(action.get("/URI", ""))
                     assert not uri.startswith("file:"), f"{path.name} links to a local path: {uri}"
-                    if action.get("/S") == "/GoToR":
-                        assert Path(str(action["/F"])).stem in stems
+                    if action.get("/S") == "/GoToR":  # to a notebook of the course, built now or not
+                        assert Path(str(action["/F"])).stem in IDS
                     if path == pdf_build.combined[edition] and "/Dest" in annot:
                         internal += 1
         assert internal >= len(stems), "the cover's contents link to each notebook"

@@ -56,6 +56,7 @@ DEFAULT_OUT = ROOT / "build" / "handouts"
 
 EDITIONS = ("instructor", "student")
 EDITION_LABELS = {"instructor": "Instructor edition (with solutions)", "student": "Student edition"}
+EDITION_NAMES = {"instructor": "Instructor edition", "student": "Student edition"}  # in titles (no parentheses)
 SOLUTION_TAG = "solution"
 EXERCISE_TAG = "exercise"
 SOLUTION_NOTE_TAG = "solution-note"
@@ -196,6 +197,37 @@ def edition(nb: Any, name: str) -> Any:
     raise ValueError(f"edition must be one of {EDITIONS}, got {name!r}")
 
 
+NBVAL_MARKER = re.compile(r"^\s*#\s*NBVAL_[A-Z_]+\s*$")
+WHY_LINE = re.compile(r"^\s*#\s*why:")
+
+
+def display_source(source: str) -> str:
+    """Code as printed in the handouts: without nbval's ``# NBVAL_...`` marker lines (test plumbing)
+    and the ``# why: ...`` comment line that follows a marker."""
+    lines = source.splitlines(keepends=True)
+    kept, after_marker = [], False
+    for line in lines:
+        if NBVAL_MARKER.match(line):
+            after_marker = True
+            continue
+        if after_marker and WHY_LINE.match(line):
+            continue
+        after_marker = False
+        kept.append(line)
+    return "".join(kept)
+
+
+def without_test_markers(nb: Any) -> Any:
+    """`nb` (changed in place and returned) with every code cell's source as `display_source` prints it."""
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            src = cell_source(cell)
+            shown = display_source(src)
+            if shown != src:
+                cell["source"] = shown
+    return nb
+
+
 def has_math(nb: Any) -> bool:
     """Whether any markdown cell holds TeX math (or any output is LaTeX), so MathJax is needed."""
     for cell in nb["cells"]:
@@ -253,12 +285,18 @@ def _exporter():
 
 
 def render_html(nb: Any, handout: Handout, edition_name: str, course: str, *, prev: Handout | None = None,
-                next_: Handout | None = None, pdf: bool = True, exporter=None) -> str:
-    """Return the HTML page of one edition of one notebook."""
+                next_: Handout | None = None, pdf: bool = True, exporter=None, mathjax_url: str | None = None,
+                pdf_name: str | None = None) -> str:
+    """Return the HTML page of one edition of one notebook.
+
+    `mathjax_url`: where the page loads MathJax from (e.g. ``mathjax/MathJax.js``, a copy next to the page);
+    None: from the web, as nbconvert does. `pdf_name`: the PDF the banner links to (default NN_name.pdf).
+    """
     import nbconvert
 
     exporter = exporter or _exporter()
-    nb = edition(nb, edition_name)
+    nb = without_test_markers(edition(nb, edition_name))
+    mathjax = mathjax_src(mathjax_url)
     resources = {
         "metadata": {"name": f"{handout.number} {handout.short_title}"},
         "handout": {
@@ -267,14 +305,51 @@ def render_html(nb: Any, handout: Handout, edition_name: str, course: str, *, pr
             "has_math": has_math(nb),
             "css": CSS_PATH.read_text(encoding="utf-8"),
             "nbconvert_version": nbconvert.__version__,
-            "prev": {"href": f"{prev.stem}.html", "label": prev.label} if prev else None,
-            "next": {"href": f"{next_.stem}.html", "label": next_.label} if next_ else None,
-            "pdf_href": f"{handout.stem}.pdf" if pdf else None,
+            "banner_label": handout.header_label,
+            "prev": {"href": f"{prev.stem}.html", "label": prev.header_label} if prev else None,
+            "next": {"href": f"{next_.stem}.html", "label": next_.header_label} if next_ else None,
+            "pdf_href": (pdf_name or f"{handout.stem}.pdf") if pdf else None,
         },
     }
-    nb.metadata["title"] = f"{handout.label} — {course} ({EDITION_LABELS[edition_name]})"
+    nb.metadata["title"] = pdf_title(handout.label, course, edition_name)
     body, _ = exporter.from_notebook_node(nb, resources=resources)
+    if mathjax:
+        body = _CDN_MATHJAX.sub(f'<script src="{html.escape(mathjax)}">', body)
     return rewrite_notebook_links(output_hanging_indents(hanging_indents(body)))
+
+
+def pdf_title(label: str, course: str, edition_name: str) -> str:
+    """The title of a handout (HTML <title>, PDF metadata): "03 · Feature scaling — <course> — Student edition"."""
+    return f"{label} — {course} — {EDITION_NAMES[edition_name]}"
+
+
+_CDN_MATHJAX = re.compile(r'<script src="https://cdnjs\.cloudflare\.com/ajax/libs/mathjax/[^"]*">')
+# The parts of Debian's MathJax 2 that the "TeX-AMS_CHTML-full" configuration loads (about 2 MB of 54).
+MATHJAX_PARTS = ("MathJax.js", "config/TeX-AMS_CHTML-full.js", "extensions", "jax/element", "jax/input",
+                 "jax/output/CommonHTML", "jax/output/PreviewHTML", "jax/output/NativeMML",
+                 "jax/output/PlainSource", "fonts/HTML-CSS/TeX/woff", "localization/en")
+
+
+def mathjax_src(url: str | None) -> str | None:
+    return f"{url}{MATHJAX_CONFIG}" if url else None
+
+
+def copy_mathjax(dest: Path, source: Path = DEBIAN_MATHJAX.parent) -> bool:
+    """Copy the needed parts of Debian's MathJax (libjs-mathjax) into `dest`; False if it is not installed.
+
+    With the copy next to the pages, the HTML edition typesets its formulas offline (and the PDF printing
+    uses the same copy).
+    """
+    if not (source / "MathJax.js").is_file():
+        return False
+    for part in MATHJAX_PARTS:
+        src, dst = source / part, dest / part
+        if src.is_dir():
+            shutil.copytree(src, dst, dirs_exist_ok=True)
+        elif src.is_file():
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dst)
+    return True
 
 
 _LINE_SPAN = re.compile(r'<span id="line-\d+">((?:<span class="w">)?)( *)')
@@ -283,17 +358,43 @@ _LINE_SPAN = re.compile(r'<span id="line-\d+">((?:<span class="w">)?)( *)')
 _TEXT_OUTPUT = re.compile(r'(<div class="jp-RenderedText[^>]*>\s*<pre>)(.*?)(</pre>)', re.DOTALL)
 
 
+# Characters of code font that fit one line of a text output on paper: the text block of A4 (the narrower
+# paper) is 678 CSS px; less the output's padding, at 11.5 px DejaVu Sans Mono (0.602 em a character).
+PRINT_LINE_CHARS = 95
+MIN_OUTPUT_SCALE = 0.6   # a text output's font is never shrunk below 60 % (longer lines wrap)
+
+
+_COLUMN_GAP = re.compile(r"\S {2,}\S")
+
+
+def output_scale(text: str, limit: int = PRINT_LINE_CHARS) -> float | None:
+    """The font scale at which the longest line of tabular `text` fits `limit` characters.
+
+    None if it fits as is, or if the text is not a table (fewer than two lines with columns, i.e. runs
+    of two or more spaces): a long sentence wraps (with a hanging indent) rather than shrinks.
+    """
+    lines = [line.rstrip() for line in text.splitlines()]
+    longest = max(map(len, lines), default=0)
+    if longest <= limit or sum(bool(_COLUMN_GAP.search(line)) for line in lines) < 2:
+        return None
+    return max(MIN_OUTPUT_SCALE, round(limit / longest - 0.005, 3))
+
+
 def output_hanging_indents(page: str) -> str:
     """Wrap each line of a plain-text output in a span, so a wrapped output line continues indented.
 
-    Outputs with markup inside (coloured tracebacks, say) are left as they are.
+    A text output whose longest line is wider than the printed page (a wide table) gets a smaller font on
+    paper (``--fit``, see handout.css), so its rows do not wrap. Outputs with markup inside (coloured
+    tracebacks, say) are left as they are.
     """
     def lines(m: re.Match) -> str:
         text = m[2]
         if "<" in text or not text:
             return m[0]
         spans = "".join(f'<span class="ol">{line}</span>' for line in text.splitlines(keepends=True))
-        return m[1] + spans + m[3]
+        scale = output_scale(html.unescape(text))
+        opening = m[1] if scale is None else m[1][:-len("<pre>")] + f'<pre class="fit" style="--fit: {scale}">'
+        return opening + spans + m[3]
 
     return _TEXT_OUTPUT.sub(lines, page)
 
@@ -315,19 +416,20 @@ def render_index(handouts: list[Handout], edition_name: str, course: str, *, pdf
         if edition_name == "student":
             links.append(f'<a href="{h.stem}.ipynb">notebook</a>')
         rows.append(f"<tr><td>{h.number}</td><td><a href=\"{h.stem}.html\">{html.escape(h.short_title)}</a></td>"
-                    f"<td>{' · '.join(links)}</td></tr>")
+                    f"<td class=\"links\">{' · '.join(links)}</td></tr>")
     combined = (f'<p>The whole course in one file: <a href="course_{edition_name}.pdf">course_{edition_name}.pdf</a></p>'
                 if pdf else "")
-    other = "student" if edition_name == "instructor" else "instructor"
+    # The instructor's index names the student edition; the student's does not point at the solutions.
+    other = (' (The other edition: <a href="../student/index.html">student</a>.)'
+             if edition_name == "instructor" else "")
     note = ("Every notebook with its outputs and the worked solutions of the exercises."
             if edition_name == "instructor" else
             "Every notebook with its outputs; the exercises are left for you, with a self-check in each.")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(course)}: {EDITION_LABELS[edition_name]}</title>
 <style>body{{font-family:sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem;line-height:1.5}}
-td{{padding:0.2rem 0.8rem 0.2rem 0}}</style></head>
-<body><h1>{html.escape(course)}</h1><p><strong>{EDITION_LABELS[edition_name]}.</strong> {note}
-(The other edition: <a href="../{other}/index.html">{other}</a>.)</p>
+td{{padding:0.2rem 0.8rem 0.2rem 0;vertical-align:top}} td.links{{white-space:nowrap}}</style></head>
+<body><h1>{html.escape(course)}</h1><p><strong>{EDITION_LABELS[edition_name]}.</strong> {note}{other}</p>
 <table>{''.join(rows)}</table>{combined}</body></html>
 """
 
@@ -577,6 +679,26 @@ class Chromium:
         return base64.b64decode(self.call("Page.printToPDF", params, session)["data"])
 
 
+def print_footers(browser: "Chromium", paper: str, footers: list[tuple[str, str]]) -> bytes:
+    """A PDF with only the footers, one page per (left, right) pair, for `stamp_footers`."""
+    target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+    session = browser.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+    browser._targets = getattr(browser, "_targets", {})
+    browser._targets[session] = target
+    try:
+        frame = browser.call("Page.getFrameTree", {}, session)["frameTree"]["frame"]["id"]
+        browser.call("Page.setDocumentContent", {"frameId": frame, "html": footer_pages_html(paper, footers)},
+                     session)
+        browser.evaluate(session, "document.fonts.ready.then(() => true)", await_promise=True)
+        width, height = PAPERS[paper]
+        params = {"paperWidth": width, "paperHeight": height, "marginTop": 0, "marginRight": 0,
+                  "marginBottom": 0, "marginLeft": 0, "printBackground": False, "preferCSSPageSize": False,
+                  "displayHeaderFooter": False, "generateTaggedPDF": False}
+        return base64.b64decode(browser.call("Page.printToPDF", params, session)["data"])
+    finally:
+        browser.close_tab(session)
+
+
 def text_width_px(paper: str) -> int:
     """Width of the text block on `paper`, in CSS pixels (what the HTML is laid out to)."""
     return int((PAPERS[paper][0] - PAGE_MARGINS_IN[1] - PAGE_MARGINS_IN[3]) * CSS_PX_PER_IN)
@@ -602,6 +724,38 @@ def header_template(course: str, handout: Handout) -> str:
 def footer_template(edition_name: str) -> str:
     return _running(html.escape(EDITION_LABELS[edition_name]),
                     'page <span class="pageNumber"></span> of <span class="totalPages"></span>', top=False)
+
+
+# The footer is stamped onto the printed pages afterwards (pypdf), so the course PDF can number its pages
+# through the whole course, like its contents does, while each notebook's own PDF counts its own pages.
+FOOTER_FROM_TOP_IN = 0.23   # the footer's rule lies this far below the text block
+
+
+def footer_pages_html(paper: str, footers: list[tuple[str, str]]) -> str:
+    """One page per (left, right) footer text, the footer placed where Chromium puts its own."""
+    width, height = PAPERS[paper]
+    top, right, bottom, left = PAGE_MARGINS_IN
+    pages = "".join(
+        f'<div class="page"><div class="foot">{_running(html.escape(l), html.escape(r), top=False)}</div></div>'
+        for l, r in footers)
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><style>
+@page {{ size: {width}in {height}in; margin: 0; }}
+html, body {{ margin: 0; padding: 0; background: transparent; }}
+.page {{ position: relative; width: {width}in; height: {height}in; break-after: page; overflow: hidden; }}
+.page:last-child {{ break-after: auto; }}
+.foot {{ position: absolute; left: 0; right: 0; top: {height - bottom + FOOTER_FROM_TOP_IN}in; }}
+</style></head><body>{pages}</body></html>"""
+
+
+def stamp_footers(writer: Any, overlay: bytes, first: int = 0) -> None:
+    """Lay the pages of `overlay` (a PDF) over the pages of `writer`, from page `first` on."""
+    import io
+
+    from pypdf import PdfReader
+
+    stamps = PdfReader(io.BytesIO(overlay)).pages
+    for page, stamp in zip(writer.pages[first:], stamps):
+        page.merge_page(stamp)
 
 
 def print_copy(page: str) -> str:
@@ -680,14 +834,21 @@ def retarget_links(writer: Any, resolve: Callable[[str], Any]) -> None:
         page[NameObject("/Annots")] = keep
 
 
-def finish_notebook_pdf(data: bytes, path: Path, title: str, available: set[str]) -> int:
-    """Write one notebook's PDF with its links fixed and its title set; return its page count."""
+def finish_notebook_pdf(data: bytes, path: Path, title: str, available: set[str],
+                        footers: Callable[[int], bytes] | None = None) -> int:
+    """Write one notebook's PDF with its links fixed and its title set; return its page count.
+
+    `available`: the notebooks whose PDFs are (or will be) next to this one: links to them stay links.
+    `footers(n)`: a PDF of n footer pages to stamp on the n pages (see `stamp_footers`).
+    """
     _quiet_pypdf()
     import io
 
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    if footers is not None:
+        stamp_footers(writer, footers(len(writer.pages)))
     retarget_links(writer, lambda stem: f"{stem}.pdf" if stem in available else None)
     writer.add_metadata({"/Title": title, "/Creator": "tools/build_handouts.py (Chromium, pypdf)"})
     with open(path, "wb") as f:
@@ -695,8 +856,12 @@ def finish_notebook_pdf(data: bytes, path: Path, title: str, available: set[str]
     return len(writer.pages)
 
 
-def combine_pdfs(cover: bytes | None, parts: list[tuple[Handout, Path]], path: Path, title: str) -> int:
-    """Merge the cover and the notebooks' PDFs into one, with a bookmark per notebook and internal links."""
+def combine_pdfs(cover: bytes | None, parts: list[tuple[Handout, Path | bytes]], path: Path, title: str,
+                 footers: Callable[[int], bytes] | None = None) -> int:
+    """Merge the cover and the notebooks' PDFs into one, with a bookmark per notebook and internal links.
+
+    `footers(n)`: a PDF of footer pages for the n pages after the cover (numbered through the course).
+    """
     _quiet_pypdf()
     import io
 
@@ -706,9 +871,13 @@ def combine_pdfs(cover: bytes | None, parts: list[tuple[Handout, Path]], path: P
     first_page: dict[str, int] = {}
     if cover is not None:
         writer.append(PdfReader(io.BytesIO(cover)), import_outline=False)
-    for handout, pdf_path in parts:
+    for handout, pdf in parts:
         first_page[handout.stem] = len(writer.pages)
-        writer.append(PdfReader(str(pdf_path)), outline_item=handout.label, import_outline=False)
+        reader = PdfReader(io.BytesIO(pdf)) if isinstance(pdf, bytes) else PdfReader(str(pdf))
+        writer.append(reader, outline_item=handout.label, import_outline=False)
+    if footers is not None:
+        start = 1 if cover is not None else 0
+        stamp_footers(writer, footers(len(writer.pages) - start), first=start)
     retarget_links(writer, lambda stem: writer.pages[first_page[stem]] if stem in first_page else None)
     # Links that became GoToR in a notebook's own PDF point inside the course PDF now.
     for page in writer.pages:
@@ -756,15 +925,19 @@ def check_layout(html_paths: Iterable[str | Path], paper: str = "a4", chromium: 
     if paper not in PAPERS:
         raise ValueError(f"paper must be one of {sorted(PAPERS)}, got {paper!r}")
     problems = {}
-    with Chromium(chromium) as browser, tempfile.TemporaryDirectory(prefix="handouts-print-") as tmp:
+    with Chromium(chromium) as browser:
         for path in map(Path, html_paths):
-            copy_path = Path(tmp) / path.name
-            copy_path.write_text(print_copy(path.read_text(encoding="utf-8")), encoding="utf-8")
+            page = path.read_text(encoding="utf-8")
+            copy_path = path if print_copy(page) == page else path.with_name(f".layout-{path.name}")
+            if copy_path != path:   # next to the page (its relative links), not in /tmp
+                copy_path.write_text(print_copy(page), encoding="utf-8")
             session = browser.open(copy_path)
             try:
                 found = browser.layout_problems(session, text_width_px(paper))
             finally:
                 browser.close_tab(session)
+                if copy_path != path:
+                    copy_path.unlink()
             if found:
                 problems[path.name] = found
     return problems
@@ -772,7 +945,8 @@ def check_layout(html_paths: Iterable[str | Path], paper: str = "a4", chromium: 
 
 def _git_revision() -> str | None:
     try:
-        out = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+        # --dirty: a build from a checkout with uncommitted changes says so ("0117e4b-dirty").
+        out = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True,
                              text=True, timeout=10)
     except (OSError, subprocess.SubprocessError):
         return None
@@ -825,25 +999,32 @@ def build(notebooks: Iterable[str | Path] = (), out_dir: str | Path = DEFAULT_OU
         nbs.append(nb)
         handouts.append(Handout(path, number, title, short_title(title, course)))
     result = BuildResult(out_dir, handouts)
-    stems = {h.stem for h in handouts}
-    known = stems | {p.stem for p in NOTEBOOK_DIR.glob(NOTEBOOK_GLOB)}
+    # Previous/next links and links between PDFs go to every course notebook, built now or before
+    # (`make handouts NOTEBOOKS=...` rebuilds some handouts next to the others).
+    course_notebooks = course_sequence(handouts, course)
+    known = {h.stem for h in course_notebooks}
 
-    if pdf and not DEBIAN_MATHJAX.exists() and any(has_math(nb) for nb in nbs):
+    math = any(has_math(nb) for nb in nbs)
+    if math and not DEBIAN_MATHJAX.exists():
         log(f"warning: {DEBIAN_MATHJAX} not found (Debian: apt-get install libjs-mathjax): "
-            "the PDFs' formulas need MathJax from the web, or stay as TeX")
+            "the formulas of the HTML and PDF handouts need MathJax from the web, or stay as TeX")
     exporter = _exporter()
     browser = Chromium(chromium) if pdf else None
     started = time.monotonic()
     try:
         if browser:
             browser.__enter__()
+        raw_pdfs: dict[str, dict[str, bytes]] = {}
         for name in editions:
             ed_dir = out_dir / name
             ed_dir.mkdir(parents=True, exist_ok=True)
-            for i, (nb, h) in enumerate(zip(nbs, handouts)):
-                page = render_html(nb, h, name, course, prev=handouts[i - 1] if i else None,
-                                   next_=handouts[i + 1] if i + 1 < len(handouts) else None, pdf=pdf,
-                                   exporter=exporter)
+            # MathJax next to the pages (Debian's libjs-mathjax): the HTML typesets its math offline.
+            mathjax_url = "mathjax/MathJax.js" if math and copy_mathjax(ed_dir / "mathjax") else None
+            for nb, h in zip(nbs, handouts):
+                i = [c.stem for c in course_notebooks].index(h.stem)
+                page = render_html(nb, h, name, course, prev=course_notebooks[i - 1] if i else None,
+                                   next_=course_notebooks[i + 1] if i + 1 < len(course_notebooks) else None,
+                                   pdf=pdf, exporter=exporter, mathjax_url=mathjax_url)
                 html_path = ed_dir / f"{h.stem}.html"
                 html_path.write_text(page, encoding="utf-8")
                 h.outputs.setdefault(name, {})["html"] = html_path
@@ -855,24 +1036,31 @@ def build(notebooks: Iterable[str | Path] = (), out_dir: str | Path = DEFAULT_OU
                     result.dangling_links[h.stem] = missing
                     log(f"warning: {h.source.name} links to notebooks that do not exist: {', '.join(missing)}")
                 if browser:
-                    with tempfile.TemporaryDirectory(prefix="handouts-print-") as tmp:
-                        tmp_html = Path(tmp) / html_path.name
-                        tmp_html.write_text(print_copy(page), encoding="utf-8")
-                        session = browser.open(tmp_html)
-                        try:
-                            problems = browser.layout_problems(session, text_width_px(paper))
-                            data = browser.print_pdf(session, paper, header_template(course, h),
-                                                     footer_template(name))
-                        finally:
-                            browser.close_tab(session)
+                    # Printed from where it is built (not /tmp: Ubuntu's snap Chromium has a private /tmp).
+                    print_path = html_path
+                    if mathjax_url is None and print_copy(page) != page:
+                        print_path = ed_dir / f".print-{html_path.name}"
+                        print_path.write_text(print_copy(page), encoding="utf-8")
+                    session = browser.open(print_path)
+                    try:
+                        problems = browser.layout_problems(session, text_width_px(paper))
+                        data = browser.print_pdf(session, paper, header_template(course, h), None)
+                    finally:
+                        browser.close_tab(session)
+                        if print_path != html_path:
+                            print_path.unlink()
                     if problems:
                         result.layout_problems[f"{name}/{h.stem}"] = problems
                         log(f"warning: {name}/{h.stem}: {len(problems)} element(s) wider than the page:")
                         for p in problems:
                             log(f"    {p}")
                     pdf_path = ed_dir / f"{h.stem}.pdf"
-                    pages = finish_notebook_pdf(data, pdf_path, f"{h.label} — {course} ({EDITION_LABELS[name]})",
-                                                stems)
+                    label = EDITION_LABELS[name]
+                    pages = finish_notebook_pdf(
+                        data, pdf_path, pdf_title(h.label, course, name), known,
+                        footers=lambda n: print_footers(browser, paper,
+                                                        [(label, f"page {k} of {n}") for k in range(1, n + 1)]))
+                    raw_pdfs.setdefault(name, {})[h.stem] = data
                     h.outputs[name]["pdf"] = pdf_path
                     log(f"{name:10s} {h.stem}: html, pdf ({pages} pages)")
                 else:
@@ -881,7 +1069,7 @@ def build(notebooks: Iterable[str | Path] = (), out_dir: str | Path = DEFAULT_OU
                 (ed_dir / "index.html").write_text(render_index(handouts, name, course, pdf=pdf), encoding="utf-8")
             if browser and combined:
                 result.combined[name] = _build_combined(browser, handouts, name, course, full_course, paper,
-                                                        ed_dir)
+                                                        ed_dir, raw_pdfs[name])
                 log(f"{name:10s} {result.combined[name].name}")
     finally:
         if browser:
@@ -891,37 +1079,68 @@ def build(notebooks: Iterable[str | Path] = (), out_dir: str | Path = DEFAULT_OU
 
 
 def _build_combined(browser: Chromium, handouts: list[Handout], name: str, course: str, full_course: str,
-                    paper: str, ed_dir: Path) -> Path:
+                    paper: str, ed_dir: Path, raw: dict[str, bytes]) -> Path:
     from pypdf import PdfReader
 
     first_pages, page = [], 2  # the cover is page 1
     for h in handouts:
         first_pages.append(page)
         page += len(PdfReader(str(h.outputs[name]["pdf"])).pages)
+    total = page - 1
     cover_html = render_cover(handouts, first_pages, name, course, full_course, _git_revision())
-    with tempfile.TemporaryDirectory(prefix="handouts-print-") as tmp:
-        cover_path = Path(tmp) / "cover.html"
-        cover_path.write_text(cover_html, encoding="utf-8")
+    cover_path = ed_dir / ".cover.html"   # under the build folder, not /tmp (snap Chromium)
+    cover_path.write_text(cover_html, encoding="utf-8")
+    try:
         session = browser.open(cover_path)
         try:
             cover = browser.print_pdf(session, paper, None, None)
         finally:
             browser.close_tab(session)
+    finally:
+        cover_path.unlink()
+    # The notebooks as Chromium printed them (no footer yet), then the course's page numbers, as the
+    # contents gives them: "page 12 of 80" counts the cover as page 1.
+    footers = [(f"{EDITION_LABELS[name]} · {h.header_label}", "")
+               for h in handouts for _ in range(len(PdfReader(str(h.outputs[name]["pdf"])).pages))]
+    footers = [(left, f"page {k} of {total}") for k, (left, _) in enumerate(footers, 2)]
     path = ed_dir / f"course_{name}.pdf"
-    combine_pdfs(cover, [(h, h.outputs[name]["pdf"]) for h in handouts], path,
-                 f"{full_course} ({EDITION_LABELS[name]})")
+    combine_pdfs(cover, [(h, raw[h.stem]) for h in handouts], path,
+                 f"{full_course} — {EDITION_NAMES[name]}",
+                 footers=lambda n: print_footers(browser, paper, footers[:n]))
     return path
+
+
+def course_sequence(handouts: list[Handout], course: str) -> list[Handout]:
+    """Every course notebook in order: the ones being built, and the others in notebooks/ (titles only)."""
+    by_stem = {h.stem: h for h in handouts}
+    for path in sorted(NOTEBOOK_DIR.glob(NOTEBOOK_GLOB)):
+        if path.stem not in by_stem:
+            try:
+                nb = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            title = notebook_title(nb, path.stem)
+            m = NOTEBOOK_NAME.match(path.stem)
+            by_stem[path.stem] = Handout(path, m[1] if m else path.stem[:2], title, short_title(title, course))
+    return [by_stem[stem] for stem in sorted(by_stem)]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", help="notebooks to build (default: every notebooks/NN_*.ipynb)")
-    parser.add_argument("--out", default=str(DEFAULT_OUT), help="output folder (default: build/handouts)")
+    parser.add_argument("--out", help="output folder (default: build/handouts; build/handouts-letter on Letter)")
     parser.add_argument("--paper", default=os.environ.get("PAPER") or "a4", type=str.lower,
                         choices=sorted(PAPERS), help="paper size of the PDFs (default: a4; or set PAPER)")
     parser.add_argument("--html-only", action="store_true", help="build the HTML editions only (no Chromium)")
     args = parser.parse_args(argv)
-    out = Path(args.out)
+    # Letter PDFs go to their own folder: rebuilding one notebook on Letter never mixes paper sizes.
+    out = Path(args.out) if args.out else DEFAULT_OUT.with_name(
+        DEFAULT_OUT.name + ("" if args.paper == "a4" else f"-{args.paper}"))
+    for path in map(Path, args.notebooks):
+        if path.suffix != ".ipynb" or not path.is_file():
+            print(f"error: no notebook {str(path)!r} (expected an existing notebooks/NN_name.ipynb)",
+                  file=sys.stderr)
+            return 2
     full_build = not args.notebooks
     if full_build:  # drop handouts of notebooks that were renamed or removed
         for name in EDITIONS:
@@ -930,7 +1149,7 @@ def main(argv: list[str] | None = None) -> int:
         # Some notebooks only: their handouts, without touching the index and the course PDFs.
         result = build(args.notebooks, out, pdf=not args.html_only, paper=args.paper, combined=full_build,
                        index=full_build)
-    except PdfToolMissing as exc:
+    except (PdfToolMissing, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if result.layout_problems:
