@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test execute bench handouts clean help
+.PHONY: lab test execute check-seeds bench handouts clean help
 
 help:
 	@echo "make lab      open JupyterLab on notebooks/00_start_here.ipynb"
@@ -12,7 +12,7 @@ help:
 	@echo "make execute  re-run every notebook from a clean kernel and store its outputs"
 	@echo "make check-seeds  run every notebook under COURSE_SEED=1 and 2 (nothing written)"
 	@echo "make bench    time each notebook in a fresh kernel (wall time, peak memory)"
-	@echo "make handouts student and instructor editions, HTML and PDF, in build/handouts (PAPER=letter for US Letter)"
+	@echo "make handouts student and instructor editions, HTML and PDF, in build/handouts (PAPER=letter: US Letter, in build/handouts-letter)"
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
