@@ -251,3 +251,11 @@ def test_wrong_exercise_answers_get_a_hint(capsys, exercise_id, wrong):
     helpers.check(exercise_id, wrong)
     out = capsys.readouterr().out
     assert "not yet" in out and "Hint:" in out
+
+
+def test_without_bn_a_learning_rate_of_3_diverges(nb):
+    # "at 3.0 (x30) every one of its runs diverges (accuracy 0.1, chance; its loss is NaN or huge)"
+    for s in SEED_SETS[SPLIT_SEED]:
+        run = nb["train"]("none", s, learning_rate=3.0, epochs=3)
+        assert not np.isfinite(run["loss"][-1]) or run["loss"][-1] > np.log(10), run["loss"]
+        assert run["val_accuracy"][-1] < 0.15
