@@ -117,9 +117,10 @@ def test_placement_verdicts(nbs, all_runs, split):
 # --- section 4: cost ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("split", SEED_SETS)
-def test_bn_costs_more_but_less_than_twice_per_epoch(all_runs, split):
+def test_bn_costs_more_cpu_time_per_epoch(all_runs, split):
+    # only a lower bound: under load the ratio grows (we saw 1.3 quiet, above 2 on a busy machine)
     median = {norm: np.median([s for r in all_runs[split][norm] for s in r["seconds"]]) for norm in ("none", "bn_before")}
-    assert 1.15 * median["none"] < median["bn_before"] < 2 * median["none"], median
+    assert median["bn_before"] > 1.15 * median["none"], median
 
 
 # --- section 2: learning rates ----------------------------------------------------------------
