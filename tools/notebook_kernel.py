@@ -80,8 +80,13 @@ def run_notebook(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 600) -> Ru
         record_timing=False,  # no per-cell timestamps in the stored metadata
         resources={"metadata": {"path": str(cwd)}},
     )
-    with _PeakMemorySampler() as sampler:
-        start = time.perf_counter()
-        client.execute()
-        seconds = time.perf_counter() - start
+    try:
+        with _PeakMemorySampler() as sampler:
+            start = time.perf_counter()
+            client.execute()
+            seconds = time.perf_counter() - start
+    finally:
+        # nbclient leaves a kernel it was handed running: stop it, so the next notebook starts alone.
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
     return RunResult(nb, seconds, sampler.peak)
