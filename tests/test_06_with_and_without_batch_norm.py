@@ -117,10 +117,11 @@ def test_placement_verdicts(nbs, all_runs, split):
 # --- section 4: cost ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("split", SEED_SETS)
-def test_bn_costs_more_cpu_time_per_epoch(all_runs, split):
-    # only a lower bound: under load the ratio grows (we saw 1.3 quiet, above 2 on a busy machine)
+def test_bn_costs_less_than_three_times_the_cpu_time_per_epoch(all_runs, split):
+    # Only an upper bound holds on every CPU: 1.2-1.5x quiet, above 2x on a busy machine, about 1x with
+    # ONEDNN_MAX_CPU_ISA=AVX2 (so "BN always costs more" would be false there).
     median = {norm: np.median([s for r in all_runs[split][norm] for s in r["seconds"]]) for norm in ("none", "bn_before")}
-    assert median["bn_before"] > 1.15 * median["none"], median
+    assert median["bn_before"] < 3 * median["none"], median
 
 
 # --- section 2: learning rates ----------------------------------------------------------------
