@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
 
@@ -82,3 +84,11 @@ def notebook_namespace(name: str, tag: str = "reused-in-tests", seed: int | None
             else:
                 os.environ["COURSE_SEED"] = old
     return namespace
+
+
+@pytest.fixture(scope="session")
+def keras():
+    """Keras, imported without TensorFlow's start-up log (shared by the notebooks' test files)."""
+    import helpers
+
+    return helpers.import_keras_quietly()

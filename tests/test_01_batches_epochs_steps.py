@@ -26,10 +26,6 @@ def nb():
     return notebook_namespace(NOTEBOOK)
 
 
-@pytest.fixture(scope="module")
-def keras():
-    return helpers.import_keras_quietly()
-
 
 # ---------------------------------------------------------------------------
 # The rule itself

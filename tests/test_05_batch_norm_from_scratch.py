@@ -22,10 +22,6 @@ def nb():
     return notebook_namespace(NOTEBOOK)
 
 
-@pytest.fixture(scope="module")
-def keras():
-    return helpers.import_keras_quietly()
-
 
 def keras_bn(keras, shape, gamma=None, beta=None, **kwargs):
     layer = keras.layers.BatchNormalization(**kwargs)
