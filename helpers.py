@@ -263,15 +263,24 @@ def _as_number(answer: Any) -> float:
     return float(answer)
 
 
-def hint_for_number(answer: Any, expected: float, hint: str, rel_tol: float = 1e-6) -> str | None:
-    """Return None if `answer` equals `expected` (within `rel_tol`), else `hint`.
+def hint_for_number(answer: Any, expected: float, hint: str, rel_tol: float = 1e-6,
+                    wrong: dict[float, str] | None = None) -> str | None:
+    """Return None if `answer` equals `expected` (within `rel_tol`), else a hint.
 
+    `wrong` maps typical wrong answers to their own hints; any other value gets `hint`.
     A helper for writing checkers: raises TypeError for non-numbers, which
     `check` turns into a friendly message.
     """
     value = _as_number(answer)
-    if abs(value - expected) <= rel_tol * max(1.0, abs(expected)):
+
+    def close(a: float, b: float) -> bool:
+        return abs(a - b) <= rel_tol * max(1.0, abs(b))
+
+    if close(value, expected):
         return None
+    for wrong_value, wrong_hint in (wrong or {}).items():
+        if close(value, wrong_value):
+            return wrong_hint
     return hint
 
 
@@ -805,55 +814,60 @@ def load_used_cars(path: str | os.PathLike | None = None):
     return table
 
 
-def _number_hint(answer: Any, expected: float, wrong: dict[float, str], fallback: str) -> str | None:
-    """None if `answer` is `expected`; the hint for a known wrong value; else `fallback`."""
-    value = _as_number(answer)
-    if abs(value - expected) <= 1e-6 * max(1.0, abs(expected)):
-        return None
-    for wrong_value, hint in wrong.items():
-        if abs(value - wrong_value) <= 1e-6 * max(1.0, abs(wrong_value)):
-            return hint
-    return fallback
-
-
 @exercise("03.1", expects="a number (the scaled value of the 55,000-mile car)")
 def _check_03_1(answer: Any) -> str | None:
     # min 5,000, max 205,000 miles, feature_range (-1, 1): 55,000 miles is a quarter of the way up.
-    return _number_hint(answer, -0.5, {
-        0.25: "that is the value for the default range 0..1; stretch it onto -1..1.",
-        0.5: "check the sign: the car is below the middle of the training range.",
-    }, "first find the fraction of the way from the minimum to the maximum, then map 0..1 onto -1..1.")
+    return hint_for_number(
+        answer, -0.5,
+        "first find the fraction of the way from the minimum to the maximum, then map 0..1 onto -1..1.",
+        wrong={
+            0.25: "that is the value for the default range 0..1; stretch it onto -1..1.",
+            0.5: "check the sign: the car is below the middle of the training range.",
+        },
+    )
 
 
 @exercise("03.2", expects="a number (the car's age in years)")
 def _check_03_2(answer: Any) -> str | None:
     # mean 7.5 years, std 2.5 years, standardized age -1.2.
-    return _number_hint(answer, 4.5, {
-        10.5: "check the sign: a negative standardized value is below the mean.",
-        -3.48: "that standardizes the number again; go the other way (inverse_transform).",
-        -3.0: "that is only the distance from the mean, in years; add the mean back.",
-    }, "invert z = (age - mean) / std: multiply by the standard deviation, then add the mean.")
+    return hint_for_number(
+        answer, 4.5,
+        "invert z = (age - mean) / std: multiply by the standard deviation, then add the mean.",
+        wrong={
+            10.5: "check the sign: a negative standardized value is below the mean.",
+            -3.48: "that standardizes the number again; go the other way (inverse_transform).",
+            -3.0: "that is only the distance from the mean, in years; add the mean back.",
+        },
+    )
 
 
 @exercise("03.3", expects="a number (the standardized miles of the 110,000-mile car)")
 def _check_03_3(answer: Any) -> str | None:
     # training mean 60,000 and std 20,000; the batch [100,000, 110,000, 120,000] must use them.
-    return _number_hint(answer, 2.5, {
-        0.0: "that is what fit_transform on the new batch would give: it uses the batch's own mean. "
-             "Use the training statistics.",
-        -2.5: "check the sign: the car has driven more than the average training car.",
-    }, "subtract the training mean and divide by the training standard deviation.")
+    return hint_for_number(
+        answer, 2.5,
+        "subtract the training mean and divide by the training standard deviation.",
+        wrong={
+            0.0: "that is what fit_transform on the new batch would give: it uses the batch's own mean. "
+                 "Use the training statistics.",
+            -2.5: "check the sign: the car has driven more than the average training car.",
+        },
+    )
 
 
 @exercise("03.4", expects="a number (the learning-rate limit that gradient descent must stay below)")
 def _check_03_4(answer: Any) -> str | None:
     # largest Hessian eigenvalue L = 4.0; gradient descent on a quadratic converges for lr < 2 / L.
-    return _number_hint(answer, 0.5, {
-        0.25: "1 / L converges, but so do larger rates; how far can a step overshoot and still shrink?",
-        2.0: "the limit gets smaller, not larger, when the surface is steeper.",
-        8.0: "the limit gets smaller, not larger, when the surface is steeper.",
-    }, "along the steepest direction one step multiplies the distance to the minimum by (1 - lr * L); "
-       "it must stay between -1 and 1.")
+    return hint_for_number(
+        answer, 0.5,
+        "along the steepest direction one step multiplies the distance to the minimum by (1 - lr * L); "
+        "it must stay between -1 and 1.",
+        wrong={
+            0.25: "1 / L converges, but so do larger rates; how far can a step overshoot and still shrink?",
+            2.0: "the limit gets smaller, not larger, when the surface is steeper.",
+            8.0: "the limit gets smaller, not larger, when the surface is steeper.",
+        },
+    )
 
 
 # ---------------------------------------------------------------------------
