@@ -141,7 +141,38 @@ def plot_style() -> dict[str, Any]:
     }
 
 
-def setup(seed: int = 42) -> int:
+def _validate_logical_cpus(logical_cpus: Any) -> int | None:
+    """Return `logical_cpus` as an int (or None), or raise a clear error naming it."""
+    if logical_cpus is None:
+        return None
+    if isinstance(logical_cpus, bool) or not isinstance(logical_cpus, (int, np.integer)):
+        raise TypeError(f"logical_cpus must be None or a whole number (int) from 1 to 64, "
+                        f"got {logical_cpus!r} of type {type(logical_cpus).__name__}")
+    if not 1 <= logical_cpus <= 64:
+        raise ValueError(f"logical_cpus must be from 1 to 64, got {logical_cpus}")
+    return int(logical_cpus)
+
+
+def _split_cpu(n_devices: int) -> None:
+    """Split the first physical CPU into `n_devices` logical TensorFlow devices (quietly, idempotent)."""
+    import tensorflow as tf
+
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    current = tf.config.get_logical_device_configuration(cpu)
+    if current is not None and len(current) == n_devices:
+        return  # already split this way (the setup cell was run again)
+    try:
+        with _stderr_silenced():
+            tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * n_devices)
+    except RuntimeError:  # TensorFlow has already initialized its devices in this process
+        have = len(tf.config.list_logical_devices("CPU"))
+        if have != n_devices:
+            raise RuntimeError(f"logical_cpus={n_devices}: TensorFlow already set up {have} CPU device(s) in "
+                               "this process, and devices can only be split before TensorFlow first uses them. "
+                               "Restart the kernel and call helpers.setup(..., logical_cpus=...) first.") from None
+
+
+def setup(seed: int = 42, logical_cpus: int | None = None) -> int:
     """Prepare a notebook: seed every random generator, quiet TensorFlow, set the plot style.
 
     Call it once, in the notebook's setup cell, before ``import keras``.
@@ -151,6 +182,13 @@ def setup(seed: int = 42) -> int:
     seed : int
         Seed from 0 to 2**32 - 1. The environment variable ``COURSE_SEED``
         overrides it, so the whole course can be rerun under another seed.
+    logical_cpus : int or None
+        None (the default) leaves TensorFlow's devices alone. An int from 1 to 64
+        splits the CPU into that many logical devices, ``/cpu:0``, ``/cpu:1``, ...
+        (``tf.config.set_logical_device_configuration``), so that a
+        ``tf.distribute`` strategy can train on several "devices" of one CPU.
+        This must happen before TensorFlow first uses its devices, so call
+        setup first; calling it again with the same number is harmless.
 
     Returns
     -------
@@ -160,10 +198,17 @@ def setup(seed: int = 42) -> int:
     Raises
     ------
     TypeError, ValueError
-        If the seed (argument or ``COURSE_SEED``) is not a whole number in range.
+        If the seed (argument or ``COURSE_SEED``) is not a whole number in range,
+        or `logical_cpus` is not None or a whole number from 1 to 64.
+    RuntimeError
+        If `logical_cpus` asks for another split after TensorFlow has already set
+        up its devices in this process (restart the kernel).
     """
     seed = resolve_seed(seed)
+    logical_cpus = _validate_logical_cpus(logical_cpus)
     keras = import_keras_quietly()
+    if logical_cpus is not None:
+        _split_cpu(logical_cpus)
     # Seeds Python's `random`, NumPy and the TensorFlow backend in one call.
     keras.utils.set_random_seed(seed)
     random.seed(seed)
@@ -316,9 +361,17 @@ def requirement_mismatches(path: Path | None = None) -> list[str]:
     return problems
 
 
-@exercise("00.1", expects="a whole number (the seed your notebook is using)")
+@exercise("00.1", expects="a whole number (steps per epoch)")
 def _check_00_1(answer: Any) -> str | None:
-    return hint_for_number(answer, resolve_seed(42), "setup() returns the seed it used; print its return value.")
+    n_train = math.floor(1797 * (1 - 0.2))  # 1437: Keras trains on the first 80 % of the 1,797 digits
+    return hint_for_number(answer, math.ceil(n_train / 32), wrong={
+        math.ceil(1797 / 32): "that counts all 1,797 digits; validation_split=0.2 holds the last 20 % out first.",
+        n_train // 32: "the 1437 training samples do not fill a whole number of batches of 32: "
+                       "the partial last batch is a step too.",
+        n_train / 32: "steps are whole numbers: a partial last batch still counts as one step.",
+        n_train: "that is the number of training samples; how many batches of 32 do they make?",
+    }, hint="first work out how many of the 1,797 digits Keras trains on (it rounds down), "
+            "then how many batches of 32 they make (a partial batch counts).")
 
 
 # ---------------------------------------------------------------------------
@@ -456,8 +509,139 @@ def batch_sizes(n_samples: int, batch_size: int, validation_split: float = 0.0,
     return [min(batch_size, n_train - k * batch_size) for k in range(steps)]
 
 
-# One hatch pattern per batch index, so batches stay distinct in black and white.
-_BATCH_HATCHES = ("", "///", "...", "xx", "\\\\\\", "++", "oo")
+@dataclass(frozen=True)
+class FedBatches:
+    """What ``fit()`` fed, step by step: the result of `record_fed_batches`.
+
+    Attributes
+    ----------
+    ids : list of list of list of int
+        ``ids[e][k]`` holds the sample ids of step ``k`` of epoch ``e``, in the order fed.
+    """
+
+    ids: list[list[list[int]]]
+
+    @property
+    def sizes(self) -> list[list[int]]:
+        """``sizes[e][k]``: the batch size of step ``k`` of epoch ``e``."""
+        return [[len(batch) for batch in epoch] for epoch in self.ids]
+
+    @property
+    def orders(self) -> list[list[int]]:
+        """``orders[e]``: every sample id fed in epoch ``e``, in order (the epoch's batches joined)."""
+        return [[i for batch in epoch for i in batch] for epoch in self.ids]
+
+
+def record_fed_batches(data: Any, *, epochs: int = 1, batch_size: int | None = None,
+                       validation_split: float = 0.0, shuffle: bool = True,
+                       steps_per_epoch: int | None = None) -> FedBatches:
+    """Run a real ``fit()`` and record which samples it fed in every training step.
+
+    The trick: the inputs are the sample ids themselves. A tiny model (a layer that
+    writes down the ids it receives while training, then ``Dense(1)``) is trained with
+    ``fit()`` in eager mode, so the recording runs at every step. Validation batches are
+    not recorded (and not evaluated: only the split itself matters here). The arguments
+    are passed to ``fit()`` unchanged, so Keras itself decides how to batch, split and
+    shuffle.
+
+    Parameters
+    ----------
+    data : int or tf.data.Dataset
+        An int ``n`` >= 1: ``fit()`` gets the arrays of ids ``0 .. n-1`` (one feature per
+        sample, dummy targets). A ``tf.data.Dataset``: a *batched* pipeline of integer sample
+        ids (elements of shape ``(batch,)``), such as
+        ``tf.data.Dataset.range(100).shuffle(100, seed=0).batch(32)``; the pipeline decides
+        batching and shuffling itself.
+    epochs : int
+        Number of epochs, >= 1.
+    batch_size : int, optional
+        ``fit(batch_size=...)`` for an int `data` (None: Keras's default, 32). Must be None
+        for a Dataset.
+    validation_split : float
+        ``fit(validation_split=...)``, 0 <= validation_split < 1, for an int `data` only.
+    shuffle : bool
+        ``fit(shuffle=...)``: whether Keras shuffles the arrays (ignored for a Dataset, as
+        by Keras).
+    steps_per_epoch : int, optional
+        ``fit(steps_per_epoch=...)``: how many steps count as one epoch (None: one pass).
+
+    Returns
+    -------
+    FedBatches
+        ``.ids[e][k]``: sample ids of step ``k`` of epoch ``e``; ``.sizes``: the batch sizes;
+        ``.orders``: each epoch's ids in the order fed.
+
+    Raises
+    ------
+    TypeError
+        If `data` is neither an int nor a ``tf.data.Dataset`` of batched integer ids, or an
+        argument has the wrong type.
+    ValueError
+        If `data`, `epochs`, `batch_size` or `steps_per_epoch` is < 1, `validation_split` is
+        outside [0, 1) or leaves no training or no validation sample, or `batch_size` /
+        `validation_split` is given with a Dataset.
+
+    Examples
+    --------
+    >>> record_fed_batches(100, batch_size=32, shuffle=False).sizes
+    [[32, 32, 32, 4]]
+    """
+    import_keras_quietly()
+    import keras
+    import tensorflow as tf
+
+    epochs = _check_whole_number(epochs, "epochs", 1)
+    if steps_per_epoch is not None:
+        steps_per_epoch = _check_whole_number(steps_per_epoch, "steps_per_epoch", 1)
+    if not isinstance(shuffle, (bool, np.bool_)):
+        raise TypeError(f"shuffle must be True or False, got {shuffle!r}")
+    if isinstance(data, tf.data.Dataset):
+        if batch_size is not None or validation_split != 0:
+            raise ValueError("batch_size and validation_split must be left out when data is a tf.data.Dataset: "
+                             "the pipeline batches itself, and Keras splits only arrays")
+        spec = data.element_spec
+        if not (isinstance(spec, tf.TensorSpec) and spec.dtype.is_integer and spec.shape.rank == 1):
+            raise TypeError("data must be a batched tf.data.Dataset of integer sample ids (elements of shape "
+                            f"(batch,), e.g. tf.data.Dataset.range(n).batch(b)), got elements {spec}")
+        fit_data = data.map(lambda ids: (tf.cast(ids[:, None], "float32"), tf.zeros((tf.shape(ids)[0], 1))))
+        fit_args: dict[str, Any] = {"x": fit_data, "shuffle": False}  # Keras ignores shuffle for a Dataset
+    else:
+        if isinstance(data, bool) or not isinstance(data, (int, np.integer)):
+            raise TypeError("data must be a number of samples (int >= 1) or a tf.data.Dataset of sample ids, "
+                            f"got {data!r} of type {type(data).__name__}")
+        n = _check_whole_number(data, "data", 1)
+        if batch_size is not None:
+            batch_size = _check_whole_number(batch_size, "batch_size", 1)
+        training_samples(n, validation_split)  # the same checks (and refusals) as Keras
+        ids = np.arange(n, dtype="float32").reshape(n, 1)  # float32 holds whole numbers exactly up to 2**24
+        fit_args = {"x": ids, "y": np.zeros((n, 1), dtype="float32"), "batch_size": batch_size,
+                    "validation_split": validation_split, "shuffle": bool(shuffle)}
+        if validation_split:
+            fit_args["validation_freq"] = epochs + 1  # split as asked, but never spend time evaluating
+
+    fed: list[list[list[int]]] = []
+
+    class _Recorder(keras.layers.Layer):
+        """Passes its input through; while training, appends the batch's sample ids to the current epoch."""
+
+        def call(self, x, training=False):
+            if training:  # validation and prediction call the layer with training=False
+                fed[-1].append(np.rint(keras.ops.convert_to_numpy(x[:, 0])).astype(int).tolist())
+            return x
+
+    class _EpochStarts(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            fed.append([])
+
+    model = keras.Sequential([keras.Input(shape=(1,)), _Recorder(), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse", run_eagerly=True)  # eager: the recorder runs at every step
+    model.fit(**fit_args, epochs=epochs, steps_per_epoch=steps_per_epoch, callbacks=[_EpochStarts()], verbose=0)
+    return FedBatches(ids=fed)
+
+
+# Consecutive batches alternate between two styles (colour and hatch), so each batch
+# boundary is visible, in colour and in black and white, with the same rule in every row.
+_BATCH_STYLES = ((COLORS[0], ""), (COLORS[1], "///"))
 
 
 def _lighten(color: str, amount: float = 0.55) -> tuple[float, float, float]:
@@ -472,12 +656,11 @@ def plot_batches(epochs: Any, ax: Any = None, title: str | None = None, gap: flo
     """Draw how samples fall into batches, one row per epoch.
 
     Each cell is one sample, labelled with its id, in the order it was fed. Cells of
-    the same batch sit together (a gap separates batches) and share a colour and a
-    hatch pattern (the k-th batch of every epoch looks the same); "step k" above each
-    batch counts the steps across epochs. Readable in black and white. When every
-    batch holds a single sample (batch size 1), all cells get one style: the gaps and
-    step numbers already separate the batches, and a repeating style cycle would make
-    unrelated samples look alike.
+    the same batch sit together (a gap separates batches) and share a style; within
+    an epoch, consecutive batches alternate between two styles (blue plain, orange
+    hatched), the same rule for every batch size, so the first batch of every epoch
+    looks the same. "step k" above each batch counts the steps across epochs.
+    Readable in black and white.
 
     Parameters
     ----------
@@ -538,18 +721,16 @@ def plot_batches(epochs: Any, ax: Any = None, title: str | None = None, gap: flo
     n_batches = max(len(row) for row in rows)
     width = n_cells + gap * (n_batches - 1)
     font = 9 if n_cells <= 16 else 7
-    one_style = all(len(batch) == 1 for row in rows for batch in row)  # batch size 1: no style cycle
     step = 0
     for e, row in enumerate(rows):
         y = -1.6 * e
         x = 0.0
         for b, batch in enumerate(row):
             step += 1
-            style = 0 if one_style else b
-            color = COLORS[style % len(COLORS)]
+            color, hatch = _BATCH_STYLES[b % 2]
             for k, sample in enumerate(batch):
                 ax.add_patch(Rectangle((x + k, y), 1, 1, facecolor=_lighten(color), edgecolor="0.25",
-                                       hatch=_BATCH_HATCHES[style % len(_BATCH_HATCHES)], linewidth=0.8))
+                                       hatch=hatch, linewidth=0.8))
                 ax.text(x + k + 0.5, y + 0.5, str(sample), ha="center", va="center", fontsize=font,
                         fontweight="bold", bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.85))
             label = f"step {step}" if len(batch) >= 2 else str(step)  # lone cells: just the number
@@ -589,39 +770,8 @@ def _check_01_1(answer: Any) -> str | None:
     return "first work out how many samples Keras trains on, then divide by the batch size and round up."
 
 
-@exercise("01.2", expects="a whole number (samples in the last batch)")
+@exercise("01.2", expects="a whole number (updates in total)")
 def _check_01_2(answer: Any) -> str | None:
-    value = _as_number(answer)
-    if value == batch_sizes(2100, 64)[-1]:
-        return None
-    if value == 64:
-        return "64 does not divide 2100, so the last batch is not full."
-    if value != int(value):
-        return "a batch holds a whole number of samples."
-    if value == steps_per_epoch(2100, 64):
-        return "that is the number of steps; the question asks how many samples the last batch holds."
-    return "the full batches take 64 samples each; the last batch gets what is left of the 2100."
-
-
-@exercise("01.3", expects="a whole number (a batch size)")
-def _check_01_3(answer: Any) -> str | None:
-    try:
-        size = _whole_number_answer(answer)
-    except ValueError:
-        return "a batch size is a whole number of samples."
-    if size < 1:
-        return "a batch size is at least 1."
-    if steps_per_epoch(1000, size, validation_split=0.2) == 50:
-        return None
-    if steps_per_epoch(1000, size) == 50:
-        return "that gives 50 steps on all 1000 samples; validation_split=0.2 holds some of them out."
-    if steps_per_epoch(1000, size, validation_split=0.2) > 50:
-        return "that batch size is too small: it gives more than 50 steps."
-    return "that batch size is too large: it gives fewer than 50 steps."
-
-
-@exercise("01.4", expects="a whole number (updates in total)")
-def _check_01_4(answer: Any) -> str | None:
     value = _as_number(answer)
     if value == 5 * steps_per_epoch(1000, 64):
         return None
@@ -629,7 +779,29 @@ def _check_01_4(answer: Any) -> str | None:
         return "the partial last batch of every epoch is an update too."
     if value != int(value):
         return "updates are whole numbers: each batch, full or partial, is one update."
+    if value == steps_per_epoch(1000, 64):
+        return "that is one epoch; the model trains for 5."
     return "count the steps in one epoch (round up), then multiply by the number of epochs."
+
+
+@exercise("01.3", expects="a set of classes, such as {0, 1}")
+def _check_01_3(answer: Any) -> str | None:
+    if isinstance(answer, (str, bytes, dict)) or not hasattr(answer, "__iter__"):
+        raise TypeError("expected a set of classes")
+    classes = {_whole_number_answer(c) for c in answer}
+    # labels 0-9 sorted by class, as sklearn's digits give them: the last floor-split 20 % are held out
+    counts = (178, 182, 177, 183, 181, 182, 181, 179, 174, 180)
+    y_sorted = np.repeat(np.arange(10), counts)
+    held_out = set(np.unique(y_sorted[training_samples(len(y_sorted), 0.2):]).tolist())
+    if classes == held_out:
+        return None
+    if classes == set(range(10)):
+        return ("Keras cuts off the validation part before it shuffles (shuffle=True mixes only the training "
+                "part), so the held-out samples are the last ones of the sorted arrays.")
+    if classes < held_out:
+        return ("count the held-out samples (Keras rounds the training part down) and compare with how many "
+                "samples each of the last classes has.")
+    return "the held-out samples are the last 20 % of the arrays; which labels sit there when the arrays are sorted?"
 
 
 # ---------------------------------------------------------------------------
@@ -662,6 +834,31 @@ def epoch_timer():
     return EpochTimer()
 
 
+def seconds_per_update(model: Any, x: Any, y: Any, batch_size: int, repeats: int = 3) -> float:
+    """Return the wall-clock seconds of one training update of ``model.fit`` at `batch_size`.
+
+    A short warm-up ``fit()`` traces the training step first (its cost is not counted); then
+    `repeats` epochs over ``x[:n]`` are timed, with ``n = min(len(x), 128 * batch_size)``, and the
+    fastest epoch is divided by its number of updates (the minimum, as ``timeit`` does, because
+    other programs can only slow an epoch down). The model trains while it is timed.
+
+    Raises
+    ------
+    ValueError
+        If `batch_size` or `repeats` is not a whole number >= 1, or `x` and `y` differ in length.
+    """
+    for name, value in (("batch_size", batch_size), ("repeats", repeats)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
+    if len(x) != len(y) or len(x) == 0:
+        raise ValueError(f"x and y must be non-empty and of the same length, got {len(x)} and {len(y)}")
+    n = min(len(x), 128 * int(batch_size))
+    model.fit(x[:2 * batch_size], y[:2 * batch_size], batch_size=batch_size, epochs=1, verbose=0)  # warm-up
+    timer = epoch_timer()
+    model.fit(x[:n], y[:n], batch_size=batch_size, epochs=repeats, verbose=0, callbacks=[timer])
+    return min(timer.seconds) / -(-n // int(batch_size))
+
+
 def log_log_slope(x: Any, y: Any) -> float:
     """Return the slope of the least-squares line through ``(log x, log y)``.
 
@@ -681,6 +878,165 @@ def log_log_slope(x: Any, y: Any) -> float:
     if np.any(x <= 0) or np.any(y <= 0) or not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
         raise ValueError("x and y must be finite and > 0 (their logarithms are taken)")
     return float(np.polyfit(np.log(x), np.log(y), 1)[0])
+
+
+def restart(model: Any, seed: int, learning_rate: float) -> None:
+    """Reset a compiled Keras model in place: fresh initial weights, fresh optimizer state, a new learning rate.
+
+    Lets one compiled model serve many experiments: tracing and compiling a new model's
+    training step costs more than a short experiment. Afterwards the model is as if it had
+    just been built with ``keras.utils.set_random_seed(seed)`` and compiled with the same
+    optimizer at `learning_rate`.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A built and compiled model (``model.compile(optimizer=...)`` has been called).
+    seed : int
+        Seed (>= 0) for drawing the new initial weights with each layer's own initializer.
+    learning_rate : float
+        The optimizer's new learning rate, finite and > 0.
+
+    Raises
+    ------
+    TypeError
+        If `model` is not a Keras model or `seed` is not a whole number.
+    ValueError
+        If the model is not compiled, its learning rate is a schedule, `seed` < 0, or
+        `learning_rate` is not a finite number > 0.
+    """
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be a whole number, got {seed!r}")
+    if seed < 0:
+        raise ValueError(f"seed must be >= 0, got {seed}")
+    if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(learning_rate) or learning_rate <= 0:
+        raise ValueError(f"learning_rate must be a finite number > 0, got {learning_rate!r}")
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None or not model.built:
+        raise ValueError("model must be built and compiled with an optimizer (call model.compile first)")
+    if isinstance(getattr(optimizer, "_learning_rate", None), keras.optimizers.schedules.LearningRateSchedule):
+        raise ValueError("the model's optimizer uses a learning-rate schedule; restart() sets a fixed learning rate")
+    keras.utils.set_random_seed(int(seed))
+    model.set_weights(keras.models.clone_model(model).get_weights())  # same layers, weights drawn anew
+    for variable in optimizer.variables:  # iteration count and any slots (momentum, Adam's moments)
+        variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
+    optimizer.learning_rate.assign(float(learning_rate))
+
+
+def loss_recorder(x: Any, y: Any, loss_fn: Callable[[Any, Any], Any], every: int = 1,
+                  stop_at: float | None = None):
+    """Return a Keras callback that records the loss on ``(x, y)`` as ``fit()`` trains.
+
+    The loss is measured before the first update and after every `every`-th update, in
+    inference mode, on the whole of `x`; the update counts are in the callback's ``.updates``
+    list and the losses in ``.losses``. With `stop_at`, training stops at the first measured
+    loss at or below it (``.reached`` is then True).
+
+    Parameters
+    ----------
+    x, y : array-like
+        The samples and labels to measure the loss on (usually the whole training set).
+    loss_fn : callable
+        ``loss_fn(y_true, y_pred)`` returning the mean loss, e.g. a ``keras.losses`` object.
+    every : int
+        Measure after every `every` updates (>= 1).
+    stop_at : float, optional
+        Stop training once the measured loss is at or below this value.
+
+    Raises
+    ------
+    ValueError
+        If `x` and `y` differ in length, `every` is not a whole number >= 1, or `stop_at` is not a number.
+    TypeError
+        If `loss_fn` is not callable.
+    """
+    import keras
+
+    if len(x) != len(y) or len(x) == 0:
+        raise ValueError(f"x and y must be non-empty and of the same length, got {len(x)} and {len(y)}")
+    if not callable(loss_fn):
+        raise TypeError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
+    if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
+        raise ValueError(f"every must be a whole number >= 1, got {every!r}")
+    if stop_at is not None and (isinstance(stop_at, bool) or not isinstance(stop_at, (int, float, np.number))):
+        raise ValueError(f"stop_at must be a number or None, got {stop_at!r}")
+
+    class LossRecorder(keras.callbacks.Callback):
+        def __init__(self) -> None:
+            super().__init__()
+            self.updates: list[int] = []
+            self.losses: list[float] = []
+            self.reached = False
+            self._count = 0
+
+        def _measure(self) -> None:
+            loss = float(loss_fn(y, self.model.predict_on_batch(x)))
+            self.updates.append(self._count)
+            self.losses.append(loss)
+            if stop_at is not None and loss <= stop_at:
+                self.reached = True
+                self.model.stop_training = True
+
+        def on_train_begin(self, logs=None):
+            if not self.updates:
+                self._measure()
+
+        def on_train_batch_end(self, batch, logs=None):
+            self._count += 1
+            if self._count % every == 0 and not self.reached:
+                self._measure()
+
+    return LossRecorder()
+
+
+def plot_loglog(x: Any, measured: dict[str, Any], reference: dict[str, Any] | None = None, *,
+                xlabel: str, ylabel: str, title: str, ax: Any = None) -> Any:
+    """Plot measured curves and gray reference lines against `x` on log-log axes; return the Axes.
+
+    Parameters
+    ----------
+    x : array-like
+        The common x values (> 0), e.g. batch sizes.
+    measured : dict
+        Label -> y values (> 0) of each measured curve, drawn in the course's colours with markers.
+    reference : dict, optional
+        Label -> y values of each prediction, drawn as gray dashed, dotted, ... lines without markers.
+    xlabel, ylabel, title : str
+        Axis labels (with units) and the figure's message.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure if None.
+
+    Raises
+    ------
+    ValueError
+        If `measured` is empty, or a curve's length differs from `x`, or a value is <= 0.
+    """
+    import matplotlib.pyplot as plt
+
+    x = np.asarray(x, dtype=float)
+    if not measured:
+        raise ValueError("measured must hold at least one curve (label -> y values)")
+    curves = list(measured.items()) + list((reference or {}).items())
+    for label, y in curves:
+        y = np.asarray(y, dtype=float)
+        if y.shape != x.shape:
+            raise ValueError(f"curve {label!r} has {y.size} values, x has {x.size}")
+        if np.any(y <= 0) or np.any(x <= 0):
+            raise ValueError(f"log-log axes need values > 0 (curve {label!r})")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 4.2))
+    for label, y in measured.items():
+        ax.plot(x, y, label=label)
+    for (label, y), style in zip((reference or {}).items(), ("--", ":", "-.")):
+        ax.plot(x, y, color="gray", linestyle=style, marker="", label=label)
+    ax.set(xscale="log", yscale="log", xlabel=xlabel, ylabel=ylabel, title=title)
+    ax.legend()
+    return ax
 
 
 def _nb02_layer_bytes(layer_sizes: list[int], optimizer_slots: int) -> tuple[int, int]:
@@ -706,22 +1062,17 @@ def _check_02_1(answer: Any) -> str | None:
                                             "budget, then divide by the bytes per sample and round down.")
 
 
-@exercise("02.2", expects="a number (variance at B = 256 divided by variance at B = 512)")
+@exercise("02.2", expects="a number (seconds of training to the target, for the faster batch size)")
 def _check_02_2(answer: Any) -> str | None:
-    n = 1024
-    correction = {b: (n - b) / (n - 1) for b in (256, 512)}
-    expected = (512 / 256) * correction[256] / correction[512]
-    value = _as_number(answer)
-    if abs(value - 2) < 1e-6:
-        return "that is 1/B alone; the finite-population correction (N - B) / (N - 1) changes too between the two."
-    if abs(value - correction[256] / correction[512]) < 1e-6:
-        return "that is the correction alone; combine it with the 1/B part."
-    if value > 0 and abs(value - 1 / expected) < 1e-6:
-        return "the ratio is the other way round: the variance at 256 divided by the variance at 512."
-    if abs(value - 2 * correction[512] / correction[256]) < 1e-6:
-        return "the correction multiplies the variance, so a smaller correction at B = 512 makes its variance smaller."
-    return hint_for_number(value, expected, "variance is proportional to (1/B) x (N - B) / (N - 1): "
-                                            "divide its value at B = 256 by its value at B = 512.")
+    small, large = 400 * 1.5e-3, 80 * 6e-3  # seconds to the target at B = 32 and at B = 256
+    return hint_for_number(answer, min(small, large), "time to the target is updates x seconds per update; "
+                           "work it out for both batch sizes and keep the smaller.", wrong={
+                               small: "that is B = 32's time; work out B = 256's too and keep the faster one.",
+                               max(small, large) * 1000: "that is in milliseconds and for the slower batch size.",
+                               min(small, large) * 1000: "right comparison, but in milliseconds: give seconds.",
+                               abs(small - large): "that is the difference between the two; give the faster one's time.",
+                               max(small, large) / min(small, large): "that is the ratio; give the faster one's seconds.",
+                           })
 
 
 @exercise("02.3", expects="a number (the predicted variance)")
@@ -814,6 +1165,280 @@ def load_used_cars(path: str | os.PathLike | None = None):
     return table
 
 
+def plot_loss_contours(X: Any, y: Any, path: Any, ax: Any = None, n_levels: int = 3,
+                       show_steps: int | None = None) -> Any:
+    """Contours of the mean squared error of ``y ~ X @ w`` (two weights) and a gradient-descent path.
+
+    Draws `n_levels` loss contours around the minimum, each labelled once with its MSE (horizontal
+    text, placed inside the axes and as far from the path as possible), the path as dots joined
+    by a line, and the minimum as a star. The window is fitted to the path and the minimum.
+
+    Parameters
+    ----------
+    X : array of shape (n, 2)
+        Inputs of a two-weight linear model without bias (centred data).
+    y : array of shape (n,)
+        Targets.
+    path : array of shape (steps + 1, 2)
+        Weights after each step, starting point first.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure's Axes if None.
+    n_levels : int
+        Number of contours (1 to 8), spaced geometrically each twice as wide as the one inside it.
+    show_steps : int, optional
+        Draw only the first `show_steps` steps of the path (all if None).
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        If `X`, `y` or `path` have the wrong shapes, or `n_levels` or `show_steps` is out of range.
+    """
+    import matplotlib.pyplot as plt
+
+    X, y, path = (np.asarray(a, dtype=float) for a in (X, y, path))
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"X must have shape (n, 2), got {X.shape}")
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"y must have shape ({X.shape[0]},) to match X, got {y.shape}")
+    if path.ndim != 2 or path.shape[1] != 2 or len(path) < 1:
+        raise ValueError(f"path must have shape (steps + 1, 2), got {path.shape}")
+    if isinstance(n_levels, bool) or not isinstance(n_levels, (int, np.integer)) or not 1 <= n_levels <= 8:
+        raise ValueError(f"n_levels must be a whole number from 1 to 8, got {n_levels!r}")
+    if show_steps is not None:
+        if isinstance(show_steps, bool) or not isinstance(show_steps, (int, np.integer)) or show_steps < 1:
+            raise ValueError(f"show_steps must be a positive whole number or None, got {show_steps!r}")
+        path = path[: show_steps + 1]
+    if ax is None:
+        ax = plt.figure().add_subplot()
+    best = np.linalg.lstsq(X, y, rcond=None)[0]
+    hessian = 2 / len(X) * X.T @ X
+    eigenvalues, eigenvectors = np.linalg.eigh(hessian)
+    loss_min = np.mean((X @ best - y) ** 2)
+    loss_start = np.mean((X @ path[0] - y) ** 2)
+    corners = np.vstack([path, best])
+    low, high = corners.min(axis=0), corners.max(axis=0)
+    span = np.maximum(high - low, 1e-12)
+    low, high = low - 0.15 * span, high + 0.15 * span
+    grid = [np.linspace(low[i], high[i], 201) for i in range(2)]
+    g1, g2 = np.meshgrid(*grid)
+    points = np.column_stack([g1.ravel(), g2.ravel()])
+    loss = np.mean((points @ X.T - y) ** 2, axis=1).reshape(g1.shape)
+    gaps = 0.6 * 0.25 ** np.arange(n_levels)[::-1] * (loss_start - loss_min)  # each contour twice as wide as the last
+    levels = loss_min + gaps
+    shades = plt.get_cmap("viridis")(np.linspace(0, 0.7, n_levels))
+    ax.contour(g1, g2, loss, levels=levels, colors=shades, linewidths=1.2)
+    # One horizontal label per contour: the point of its ellipse inside the window that is farthest from the path.
+    theta = np.linspace(0, 2 * np.pi, 720, endpoint=False)
+    scale = high - low
+    inner_low, inner_high = low + 0.1 * scale, high - 0.1 * scale
+    avoid = np.vstack([path, best])  # labels keep clear of the path, the minimum and each other
+    for level, shade in zip(levels, shades):
+        radii = np.sqrt(2 * (level - loss_min) / eigenvalues)
+        ring = best + (np.cos(theta)[:, None] * radii[0] * eigenvectors[:, 0]
+                       + np.sin(theta)[:, None] * radii[1] * eigenvectors[:, 1])
+        inside = np.all((ring > inner_low) & (ring < inner_high), axis=1)
+        if not inside.any():
+            continue
+        ring = ring[inside]
+        distance = np.min(np.linalg.norm(((ring[:, None, :] - avoid[None, :, :]) / scale), axis=2), axis=1)
+        spot = ring[np.argmax(distance)]
+        avoid = np.vstack([avoid, spot])
+        ax.text(*spot, f"{level:.3g}", fontsize=8, color="black", ha="center", va="center",
+                bbox=dict(facecolor="white", edgecolor=shade, boxstyle="round,pad=0.2"), zorder=4)
+    ax.plot(path[:, 0], path[:, 1], color="black", marker="o", markersize=3, linestyle="-", linewidth=1,
+            label="gradient descent", zorder=5)
+    ax.plot(*best, marker="*", markersize=16, color=COLORS[1], linestyle="none", label="minimum", zorder=6)
+    ax.set_xlim(low[0], high[0])
+    ax.set_ylim(low[1], high[1])
+    return ax
+
+
+def plot_columns(table: Any, units: dict[str, str], axes: Any = None) -> Any:
+    """One histogram per column of `table`, each on its own axis, labelled with its unit.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Numeric columns, at most as many as `axes` (four for the default 2 x 2 grid).
+    units : dict
+        Column name -> unit, used in the x-axis label; every column needs one.
+    axes : array of matplotlib Axes, optional
+        Where to draw; a new 2 x 2 grid if None.
+
+    Returns
+    -------
+    array of matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        If a column has no unit in `units`, or there are more columns than axes.
+    """
+    import matplotlib.pyplot as plt
+
+    missing = [column for column in table.columns if column not in units]
+    if missing:
+        raise ValueError(f"units must name a unit for every column; missing: {missing}")
+    if axes is None:
+        axes = plt.subplots(2, 2, figsize=(7.2, 5.6))[1]
+    flat = np.ravel(axes)
+    if len(table.columns) > len(flat):
+        raise ValueError(f"axes has {len(flat)} axes for {len(table.columns)} columns")
+    for ax, column in zip(flat, table.columns):
+        ax.hist(table[column], bins=30, color=COLORS[0], edgecolor="white")
+        ax.set(xlabel=f"{column} ({units[column]})", title=column)
+        ax.locator_params(axis="x", nbins=5)
+        ax.xaxis.set_major_formatter("{x:,.0f}" if table[column].max() > 1000 else "{x:g}")
+    for ax in np.atleast_2d(axes)[:, 0]:
+        ax.set_ylabel("number of cars")
+    return axes
+
+
+def build_mlp(seed: int, learning_rate: float = 0.01, optimizer: str = "sgd") -> Any:
+    """Notebook 03's small regression network (3 inputs, 16 ReLUs, 1 output), compiled with MSE loss.
+
+    Parameters
+    ----------
+    seed : int
+        Fixes the starting weights (``keras.utils.set_random_seed``).
+    learning_rate : float
+        Positive.
+    optimizer : {"sgd", "adam"}
+        Plain SGD or Adam.
+
+    Returns
+    -------
+    keras.Sequential
+
+    Raises
+    ------
+    ValueError
+        If `optimizer` is not "sgd" or "adam", or `learning_rate` is not a positive number.
+    """
+    keras = import_keras_quietly()
+    if optimizer not in ("sgd", "adam"):
+        raise ValueError(f"optimizer must be 'sgd' or 'adam', got {optimizer!r}")
+    if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)) or not learning_rate > 0:
+        raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(16, activation="relu"),
+                              keras.layers.Dense(1)])
+    make = {"sgd": keras.optimizers.SGD, "adam": keras.optimizers.Adam}[optimizer]
+    model.compile(optimizer=make(learning_rate=learning_rate), loss="mse")
+    return model
+
+
+def validation_curve(model: Any, inputs: tuple[Any, Any], y_train: Any, y_val: Any, epochs: int = 12) -> np.ndarray:
+    """Train `model` (batch 32, quietly) on ``inputs = (x_train, x_val)``; return the validation MSE per epoch.
+
+    Raises
+    ------
+    ValueError
+        If `inputs` is not a pair of arrays, or `epochs` is not a positive whole number.
+    """
+    if not isinstance(inputs, (tuple, list)) or len(inputs) != 2:
+        raise ValueError("inputs must be a pair (x_train, x_val)")
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
+        raise ValueError(f"epochs must be a positive whole number, got {epochs!r}")
+    history = model.fit(inputs[0], y_train, validation_data=(inputs[1], y_val),
+                        epochs=epochs, batch_size=32, verbose=0)
+    return np.array(history.history["val_loss"])
+
+
+def verdict(val_mse: float, baseline: float) -> str:
+    """A robust summary of a validation MSE: 'diverged' if not finite or 100x worse than `baseline`, else 2 digits.
+
+    Raises
+    ------
+    ValueError
+        If `baseline` is not a positive, finite number.
+    """
+    if not np.isfinite(baseline) or not baseline > 0:
+        raise ValueError(f"baseline must be a positive, finite number, got {baseline!r}")
+    if not np.isfinite(val_mse) or val_mse > 100 * baseline:
+        return "diverged"
+    return f"{val_mse:.2g}"
+
+
+def first_step_within(losses: Any, lowest: float, fraction: float = 0.99) -> int | None:
+    """The first step at which a loss curve has covered `fraction` of the way from its start to `lowest`.
+
+    Parameters
+    ----------
+    losses : 1-D array
+        Loss after each step, the starting loss first.
+    lowest : float
+        The minimum the curve is heading for (at most the starting loss).
+    fraction : float
+        Between 0 and 1.
+
+    Returns
+    -------
+    int or None
+        The step index, or None if the curve never gets there.
+
+    Raises
+    ------
+    ValueError
+        If `losses` is not a non-empty 1-D array or `fraction` is not between 0 and 1.
+    """
+    losses = np.asarray(losses, dtype=float)
+    if losses.ndim != 1 or losses.size == 0:
+        raise ValueError(f"losses must be a non-empty 1-D array, got shape {losses.shape}")
+    if not 0 < fraction < 1:
+        raise ValueError(f"fraction must be between 0 and 1, got {fraction!r}")
+    reached = np.flatnonzero(losses <= lowest + (1 - fraction) * (losses[0] - lowest))
+    return int(reached[0]) if reached.size else None
+
+
+def plot_validation_losses(curves: dict[str, Any], baseline: float, ax: Any = None) -> Any:
+    """Validation MSE per epoch of several runs on a log axis with plain tick numbers, and the baseline.
+
+    Parameters
+    ----------
+    curves : dict
+        Run name -> validation MSE per epoch (non-finite values are left out of the line).
+    baseline : float
+        The MSE of guessing the mean, drawn as a dotted line.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure's Axes if None.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        If `curves` is empty or `baseline` is not positive.
+    """
+    import matplotlib.pyplot as plt
+
+    if not curves:
+        raise ValueError("curves must hold at least one run")
+    if not np.isfinite(baseline) or not baseline > 0:
+        raise ValueError(f"baseline must be a positive, finite number, got {baseline!r}")
+    if ax is None:
+        ax = plt.figure().add_subplot()
+    for i, (name, losses) in enumerate(curves.items()):
+        losses = np.asarray(losses, dtype=float)
+        ax.plot(np.arange(1, len(losses) + 1), np.where(np.isfinite(losses), losses, np.nan),
+                color=COLORS[i % len(COLORS)], linestyle=LINESTYLES[i % len(LINESTYLES)],
+                marker=MARKERS[i % len(MARKERS)], label=name)
+    ax.axhline(baseline, color="gray", linestyle=":", marker="", label="guessing the mean")
+    ax.set_yscale("log")
+    low, high = ax.get_ylim()
+    ticks = [t for t in (0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500) if low <= t <= high]
+    ax.set_yticks(ticks, labels=[f"{t:g}" for t in ticks])
+    ax.yaxis.set_minor_formatter("")
+    ax.set(xlabel="epoch", ylabel="validation MSE (log scale)")
+    return ax
+
+
 @exercise("03.1", expects="a number (the scaled value of the 55,000-mile car)")
 def _check_03_1(answer: Any) -> str | None:
     # min 5,000, max 205,000 miles, feature_range (-1, 1): 55,000 miles is a quarter of the way up.
@@ -874,6 +1499,407 @@ def _check_03_4(answer: Any) -> str | None:
 # Notebook 04: why batch normalization
 # ---------------------------------------------------------------------------
 
+def _check_seed_arg(seed: Any) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise TypeError(f"seed must be a non-negative int, got {seed!r}")
+    return int(seed)
+
+
+def build_small_networks(seed: int) -> tuple[Any, Any]:
+    """The lecture note's network, twice over the SAME layers: 8 -> 6 -> 6 -> 6 (ReLU) -> 1 (linear).
+
+    Parameters
+    ----------
+    seed : int
+        Seeds Keras before the layers are created (Glorot uniform kernels, zero biases).
+
+    Returns
+    -------
+    plain, with_bn : keras.Model
+        Both return ``[hidden 1, hidden 2, hidden 3, output]``. `with_bn` has a ``BatchNormalization``
+        layer after hidden 1's ReLU (where the note puts it), so its first output is what BN passes on.
+        The Dense layers are shared, named ``hidden_1``, ``hidden_2``, ``hidden_3`` and ``output``:
+        changing a weight of one model changes it in both.
+
+    Raises
+    ------
+    TypeError
+        If `seed` is not a non-negative int.
+    """
+    seed = _check_seed_arg(seed)
+    keras = import_keras_quietly()
+    keras.utils.set_random_seed(seed)
+    dense = [keras.layers.Dense(6, activation="relu", name=f"hidden_{i}") for i in (1, 2, 3)]
+    head = keras.layers.Dense(1, name="output")
+    bn = keras.layers.BatchNormalization(name="bn_after_hidden_1")
+    inputs = keras.Input(shape=(8,))
+    models = []
+    for use_bn in (False, True):
+        a1 = dense[0](inputs)
+        h1 = bn(a1) if use_bn else a1
+        h2 = dense[1](h1)
+        h3 = dense[2](h2)
+        models.append(keras.Model(inputs, [h1, h2, h3, head(h3)], name="with_bn" if use_bn else "plain"))
+    return models[0], models[1]
+
+
+def build_deep_tanh(weight_std: float, batch_norm: bool, seed: int, n_layers: int = 10, width: int = 100) -> Any:
+    """A deep MLP of tanh layers at initialization that returns every tanh input and output.
+
+    Parameters
+    ----------
+    weight_std : float
+        Standard deviation of the normal distribution the kernels are drawn from (no biases).
+    batch_norm : bool
+        Put a ``BatchNormalization`` layer between each Dense layer and its tanh.
+    seed : int
+        Seeds Keras before the layers are created.
+    n_layers, width : int
+        Depth and width (the input has `width` features too).
+
+    Returns
+    -------
+    keras.Model
+        Outputs: the `n_layers` tanh inputs, then the `n_layers` tanh outputs.
+
+    Raises
+    ------
+    ValueError
+        If `weight_std` is not positive, or `n_layers` or `width` is below 1.
+    """
+    if not isinstance(weight_std, (int, float, np.integer, np.floating)) or not weight_std > 0:
+        raise ValueError(f"weight_std must be a positive number, got {weight_std!r}")
+    if int(n_layers) < 1 or int(width) < 1:
+        raise ValueError(f"n_layers and width must be at least 1, got {n_layers!r} and {width!r}")
+    seed = _check_seed_arg(seed)
+    keras = import_keras_quietly()
+    keras.utils.set_random_seed(seed)
+    init = keras.initializers.RandomNormal(stddev=float(weight_std))
+    inputs = keras.Input(shape=(width,))
+    h, tanh_inputs, tanh_outputs = inputs, [], []
+    for _ in range(n_layers):
+        h = keras.layers.Dense(width, use_bias=False, kernel_initializer=init)(h)
+        if batch_norm:
+            h = keras.layers.BatchNormalization()(h)
+        tanh_inputs.append(h)
+        h = keras.layers.Activation("tanh")(h)
+        tanh_outputs.append(h)
+    return keras.Model(inputs, tanh_inputs + tanh_outputs)
+
+
+def depth_statistics(model: Any, x: Any) -> dict[str, np.ndarray]:
+    """Per layer of a `build_deep_tanh` model on batch `x` (BN, if any, uses the batch's own statistics).
+
+    Returns
+    -------
+    dict of arrays, one value per layer
+        ``"input mean"``, ``"input std"`` (of the tanh inputs), ``"output mean"``, ``"output std"``,
+        ``"saturated"`` (share of tanh outputs with \\|value\\| > 0.99) and ``"slope"`` (mean of 1 - tanh²).
+
+    Raises
+    ------
+    ValueError
+        If `model` does not return an even number of outputs (tanh inputs, then outputs).
+    """
+    values = [np.asarray(v) for v in model(x, training=True)]
+    if len(values) % 2:
+        raise ValueError(f"model must return tanh inputs then tanh outputs (an even number), got {len(values)}")
+    z, a = values[:len(values) // 2], values[len(values) // 2:]
+    return {"input mean": np.array([v.mean() for v in z]), "input std": np.array([v.std() for v in z]),
+            "output mean": np.array([v.mean() for v in a]), "output std": np.array([v.std() for v in a]),
+            "saturated": np.array([np.mean(np.abs(v) > 0.99) for v in a]),
+            "slope": np.array([np.mean(1 - v ** 2) for v in a])}
+
+
+def plot_depth_statistics(depth: dict[str, dict[str, np.ndarray]], axes: Any = None) -> Any:
+    """Three panels, layer by layer: std of the tanh input (log), saturated share (%), mean tanh slope.
+
+    Parameters
+    ----------
+    depth : dict
+        ``{network name: depth_statistics(...)}``.
+    axes : array of 4 matplotlib Axes, optional
+        A 2 x 2 grid; the fourth holds the legend. A new figure is made when None.
+
+    Returns
+    -------
+    array of matplotlib Axes
+    """
+    import matplotlib.pyplot as plt
+
+    if not isinstance(depth, dict) or not depth:
+        raise TypeError(f"depth must be a non-empty dict of depth_statistics results, got {type(depth).__name__}")
+    if axes is None:
+        _, axes = plt.subplots(2, 2, figsize=(7.2, 6.0))
+    axes = np.asarray(axes)
+    panels = [("input std", 1, "std of the tanh input", "log"), ("saturated", 100, "saturated outputs (%)", "linear"),
+              ("slope", 1, "mean slope 1 - tanh²", "linear")]
+    for ax, (key, unit, label, scale) in zip(axes.flat, panels):
+        for name, d in depth.items():
+            layers = np.arange(1, len(d[key]) + 1)
+            ax.plot(layers, unit * d[key], label=name, markersize=7 if "BN" in name else 5,
+                    alpha=0.8 if "BN" in name else 1.0)
+            ax.set_xticks(layers)
+        ax.set_yscale(scale)
+        ax.set_xlabel("layer")
+        ax.set_ylabel(label)
+        ax.set_title(label + " per layer")
+    axes.flat[1].set_ylim(-5, 100)
+    axes.flat[2].set_ylim(0, 1.05)
+    axes.flat[3].axis("off")
+    axes.flat[3].legend(*axes.flat[0].get_legend_handles_labels(), loc="center", title="weights at initialization")
+    return axes
+
+
+def build_figure1_network(batch_norm: bool, seed: int, weight_std: float = 0.1, learning_rate: float = 0.5) -> Any:
+    """The BN paper's MNIST network, for 8x8 digits: 64 -> 3 x 100 sigmoid -> 10 softmax, compiled with SGD.
+
+    Kernels are drawn from a normal distribution with std `weight_std`. With `batch_norm`, each hidden
+    layer is Dense (no bias) -> BatchNormalization -> sigmoid, as in the paper. Layers are named
+    ``dense_1..3``, ``bn_1..3``, ``sigmoid_1..3`` and ``output``.
+
+    Raises
+    ------
+    ValueError
+        If `weight_std` or `learning_rate` is not positive.
+    TypeError
+        If `seed` is not a non-negative int.
+    """
+    for name, value in (("weight_std", weight_std), ("learning_rate", learning_rate)):
+        if not isinstance(value, (int, float, np.integer, np.floating)) or not value > 0:
+            raise ValueError(f"{name} must be a positive number, got {value!r}")
+    seed = _check_seed_arg(seed)
+    keras = import_keras_quietly()
+    keras.utils.set_random_seed(seed)
+    init = keras.initializers.RandomNormal(stddev=float(weight_std))
+    inputs = keras.Input(shape=(64,))
+    h = inputs
+    for i in (1, 2, 3):
+        h = keras.layers.Dense(100, use_bias=not batch_norm, kernel_initializer=init, name=f"dense_{i}")(h)
+        if batch_norm:
+            h = keras.layers.BatchNormalization(name=f"bn_{i}")(h)
+        h = keras.layers.Activation("sigmoid", name=f"sigmoid_{i}")(h)
+    outputs = keras.layers.Dense(10, activation="softmax", kernel_initializer=init, name="output")(h)
+    model = keras.Model(inputs, outputs, name="with_bn" if batch_norm else "plain")
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=float(learning_rate)),
+                  loss="sparse_categorical_crossentropy")
+    return model
+
+
+def batch_outputs(model: Any, x: Any, layer: str) -> tuple[np.ndarray, np.ndarray]:
+    """The model's output and `layer`'s output for the batch `x`, computed the way training computes them.
+
+    BN layers (if any) normalize with the statistics of `x` itself, as they do with a training mini-batch;
+    nothing in the model is changed (the call is stateless).
+
+    Parameters
+    ----------
+    model : keras.Model
+        A functional model.
+    x : array
+        The batch.
+    layer : str
+        The name of one of the model's layers.
+
+    Returns
+    -------
+    (output, layer_output) : numpy arrays
+
+    Raises
+    ------
+    ValueError
+        If the model has no layer called `layer`.
+    """
+    return _batch_probe(model, layer)(x)
+
+
+def _batch_probe(model: Any, layer: str) -> Callable[[Any], tuple[np.ndarray, np.ndarray]]:
+    keras = import_keras_quietly()
+    names = [lay.name for lay in model.layers]
+    if layer not in names:
+        raise ValueError(f"layer must be one of {names}, got {layer!r}")
+    probe = keras.Model(model.input, [model.output, model.get_layer(layer).output])
+
+    def run(x: Any) -> tuple[np.ndarray, np.ndarray]:
+        (out, inner), _ = probe.stateless_call(probe.trainable_variables, probe.non_trainable_variables, x,
+                                               training=True)
+        return np.asarray(out), np.asarray(inner)
+
+    return run
+
+
+def run_figure1(data: tuple, batch_norm: bool, seed: int, epochs: int = 30, weight_std: float = 0.1,
+                layer: str = "dense_3", every: int = 10, snapshots: tuple[int, ...] = ()) -> dict[str, Any]:
+    """Train `build_figure1_network` with SGD at batch size 60 and record it every `every` steps.
+
+    Parameters
+    ----------
+    data : tuple
+        ``(x_train, y_train, x_test, y_test)``.
+    batch_norm, seed, weight_std
+        Passed to `build_figure1_network`.
+    epochs : int
+        Passes over the training data.
+    layer : str
+        The layer whose outputs are recorded (``"dense_3"``: the last hidden Dense layer; without BN its
+        output is the sigmoid's input, with BN it is what goes into BN).
+    every : int
+        Record at step 0 and after every `every` steps. Each record passes the test images through the
+        network as one batch, computed as in training (`batch_outputs`).
+    snapshots : tuple of int
+        Steps after which to keep a copy of all the model's weights (``model.get_weights()``).
+
+    Returns
+    -------
+    dict
+        ``"steps"`` (n,), ``"accuracy"`` (n,) test accuracy, ``"percentiles"`` (n, 3, units): 15th, 50th and
+        85th percentile over the test images of every unit of `layer`, ``"kernel norms"`` (n, 3): norm of
+        ``dense_1..3``'s kernels, ``"start kernels"``: the four kernels before training, ``"snapshots"``:
+        ``{step: weights}``, and ``"model"``: the trained model.
+
+    Raises
+    ------
+    ValueError
+        If `epochs` or `every` is not a positive int, or `data` does not hold four arrays.
+    """
+    for name, value in (("epochs", epochs), ("every", every)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    if not isinstance(data, (tuple, list)) or len(data) != 4:
+        raise ValueError("data must be a tuple (x_train, y_train, x_test, y_test)")
+    if not all(isinstance(step, (int, np.integer)) and not isinstance(step, bool) for step in snapshots):
+        raise TypeError(f"snapshots must be a tuple of whole step numbers, got {snapshots!r}")
+    keras = import_keras_quietly()
+    x_train, y_train, x_test, y_test = data
+    model = build_figure1_network(batch_norm, seed, weight_std=weight_std)
+    record: dict[str, list] = {"steps": [], "accuracy": [], "percentiles": [], "kernel norms": []}
+    dense_names = ("dense_1", "dense_2", "dense_3")
+
+    probe = _batch_probe(model, layer)
+
+    def take(step: int) -> None:
+        probabilities, inner = probe(x_test)
+        record["steps"].append(step)
+        record["accuracy"].append(float(np.mean(probabilities.argmax(axis=1) == np.asarray(y_test))))
+        record["percentiles"].append(np.percentile(inner, [15, 50, 85], axis=0))
+        record["kernel norms"].append([float(np.linalg.norm(model.get_layer(n).kernel.numpy())) for n in dense_names])
+
+    kept: dict[int, list] = {}
+
+    class Probe(keras.callbacks.Callback):
+        step = 0
+
+        def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
+            self.step += 1
+            if self.step % every == 0:
+                take(self.step)
+            if self.step in snapshots:
+                kept[self.step] = model.get_weights()
+
+    start = [model.get_layer(n).kernel.numpy() for n in dense_names + ("output",)]
+    take(0)
+    model.fit(x_train, y_train, batch_size=60, epochs=epochs, callbacks=[Probe()], verbose=0)
+    result = {k: np.array(v) for k, v in record.items()}
+    result.update({"start kernels": start, "snapshots": kept, "model": model})
+    return result
+
+
+def plot_figure1(runs: dict[str, dict[str, Any]], unit: int = 0, axes: Any = None) -> Any:
+    """The BN paper's Figure 1 layout: (a) test accuracy of every run, then one panel per run with the
+    15th, 50th and 85th percentiles of `unit` of the recorded layer over training.
+
+    Parameters
+    ----------
+    runs : dict
+        ``{name: run_figure1(...)}``, two runs.
+    unit : int
+        Which unit's percentiles to draw (0-based).
+    axes : dict of matplotlib Axes, optional
+        Keys ``"a"``, ``"b"``, ``"c"``; a new figure is made when None.
+
+    Returns
+    -------
+    dict of matplotlib Axes
+    """
+    import matplotlib.pyplot as plt
+
+    if not isinstance(runs, dict) or len(runs) != 2:
+        raise ValueError(f"runs must be a dict of two run_figure1 results, got {type(runs).__name__}")
+    if axes is None:
+        fig, axes = plt.subplot_mosaic([["a", "a"], ["b", "c"]], figsize=(7.2, 6.6))
+    for name, run in runs.items():
+        axes["a"].plot(run["steps"], run["accuracy"], label=name, markevery=6)
+    axes["a"].set_xlabel("training step")
+    axes["a"].set_ylabel("test accuracy")
+    axes["a"].set_ylim(0, 1)
+    axes["a"].set_title("(a) test accuracy")
+    axes["a"].legend(loc="center", bbox_to_anchor=(0.3, 0.55))
+    for letter, (name, run) in zip("bc", runs.items()):
+        ax = axes[letter]
+        for k, q in enumerate((15, 50, 85)):
+            ax.plot(run["steps"], run["percentiles"][:, k, unit], label=f"{q}th percentile", markevery=6,
+                    color=COLORS[k + 2], linestyle=LINESTYLES[k], marker=MARKERS[k + 2])
+        ax.set_xlabel("training step")
+    axes["a"].figure.legend(*axes["b"].get_legend_handles_labels(), loc="outside lower center", ncols=3,
+                            title="panels (b) and (c): percentiles over the test images")
+    return axes
+
+
+def loss_along_gradient(model: Any, x: Any, y: Any, step_sizes: Any,
+                        weights: list | None = None) -> tuple[float, np.ndarray, float]:
+    """Take one gradient step of each size from the model's current weights and measure the loss there.
+
+    The loss and its gradient are computed on the whole batch ``(x, y)`` at once, as in training (BN
+    uses the batch's own statistics). All the model's weights are restored afterwards.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A compiled model whose loss is sparse categorical cross-entropy.
+    x, y : arrays
+        The batch.
+    step_sizes : sequence of positive floats
+        The step sizes (learning rates) to try.
+    weights : list of arrays, optional
+        Start from these weights (in ``model.get_weights()`` order, e.g. a `run_figure1` snapshot) instead
+        of the model's current ones.
+
+    Returns
+    -------
+    (loss, losses, gradient_sq) : float, numpy array, float
+        The loss at the current weights, the loss after one step of each size, and the squared norm of the
+        gradient (a step of size s lowers the loss by about s * gradient_sq while the gradient can be trusted).
+
+    Raises
+    ------
+    ValueError
+        If `step_sizes` is empty or holds a value that is not positive.
+    """
+    steps = np.asarray(step_sizes, dtype=float).ravel()
+    if steps.size == 0 or not np.all(steps > 0):
+        raise ValueError(f"step_sizes must be a non-empty sequence of positive numbers, got {step_sizes!r}")
+    import tensorflow as tf
+
+    keras = import_keras_quietly()
+    loss_fn = keras.losses.SparseCategoricalCrossentropy()
+    all_saved = model.get_weights()
+    if weights is not None:
+        model.set_weights(weights)
+    variables = model.trainable_variables
+    saved = [w.numpy() for w in variables]
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True))
+    grads = [g.numpy() for g in tape.gradient(loss, variables)]
+    grad_sq = float(sum(np.sum(g.astype(float) ** 2) for g in grads))
+    losses = []
+    for eta in steps:
+        for w, w0, g in zip(variables, saved, grads):
+            w.assign(w0 - eta * g)
+        losses.append(float(loss_fn(y, model(x, training=True))))
+    model.set_weights(all_saved)
+    return float(loss), np.array(losses), grad_sq
+
+
 @exercise("04.1", expects="a tuple (row, column) of two whole numbers, such as (0, 0)")
 def _check_04_1(answer: Any) -> str | None:
     if isinstance(answer, (str, bytes)) or len(answer) != 2:
@@ -896,28 +1922,24 @@ def _check_04_2(answer: Any) -> str | None:
     if abs(value - 1.0) <= 0.01:
         return None
     if value > 2.0:
-        return ("That looks like the scale before BN. Measure the std of the BN layer's output "
-                "(the second output of bn_net), column 3.")
-    return "Call bn_net(x_batch, training=True), take the BN layer's output for unit 4 (column 3) and its std."
+        return ("That looks like the scale before BN. Take the \"extreme, BN\" entry's stds: hidden 1 there is "
+                "what BN passes on; unit 4 is index 3.")
+    return "Take the \"extreme, BN\" entry's \"stds\", its first array (hidden 1, after BN), index 3 (unit 4)."
 
 
-@exercise("04.3", expects="a whole number of steps")
+@exercise("04.3", expects="a factor, such as 2.0")
 def _check_04_3(answer: Any) -> str | None:
     value = _as_number(answer)
-    if 0 < value < 1:
-        return "The question asks for a number of steps, not for the share that is left."
-    if not value.is_integer():
-        return "Steps come in whole numbers: round up to the first step at which the share is below 1%."
-    steps = int(value)
-    if steps == 459:
+    if abs(value - 5.0) <= 0.01:
         return None
-    if steps == 458:
-        return "After that many steps the share is still just above 1%; take one step more."
-    if steps == 44:
-        return "That is the answer for momentum 0.9; use Keras's default, 0.99."
-    if steps == 100:
-        return "After 100 steps a share of 0.99**100 is left, far above 1%. Keep going."
-    return "After n steps a share of 0.99**n is left; find the smallest n for which it is below 0.01 (logarithms help)."
+    if abs(value - 1.0) <= 0.01:
+        return "A factor of 1 is what BN would give. Without BN, does anything divide the scale out?"
+    if abs(value - 25.0) <= 0.1 or abs(value - 125.0) <= 0.5:
+        return ("Only hidden 1's weights were multiplied. Each later layer passes a 5 times larger input on "
+                "as a 5 times larger output; it does not multiply by 5 again.")
+    if value <= 0:
+        return "A factor between two standard deviations is a positive number."
+    return "With zero biases, ReLU(W (5 h)) = 5 ReLU(W h): follow the factor 5 from hidden 1 to hidden 3."
 
 
 @exercise("04.4", expects="a weight standard deviation, such as 0.5")
@@ -1006,9 +2028,322 @@ def _check_05_4(answer: Any) -> str | None:
     return hint_for_number(value, 2.1 * 8 / 7, "multiply by m / (m - 1) with m the batch size.", rel_tol=1e-6)
 
 
+def plot_bn_stages(stages: dict[str, Any], axes: Any = None, title: str | None = None) -> Any:
+    """Plot one batch at several stages of batch normalization, one panel per stage.
+
+    Each panel shows every sample as a dot per feature (features side by side) and each
+    feature's batch mean as a black bar.
+
+    Parameters
+    ----------
+    stages : dict of str to array-like, each of shape (batch, features)
+        Panel title (matplotlib mathtext allowed) -> the batch at that stage. All stages
+        must have the same number of features.
+    axes : sequence of matplotlib Axes, optional
+        One Axes per stage; a new figure (at most 7.4 in wide) with a shared legend below
+        is made when None.
+    title : str, optional
+        Title of the new figure (ignored when `axes` is given); by default it names the batch size.
+
+    Returns
+    -------
+    list of matplotlib Axes
+        The axes drawn on, in the order of `stages`.
+
+    Raises
+    ------
+    TypeError
+        If `stages` is not a non-empty dict with string keys, or `title` is not a string or None.
+    ValueError
+        If a stage is not 2-D, the stages differ in their number of features, or `axes`
+        does not hold one Axes per stage.
+    """
+    import matplotlib.pyplot as plt
+
+    if not isinstance(stages, dict) or not stages or not all(isinstance(k, str) for k in stages):
+        raise TypeError("stages must be a non-empty dict mapping panel titles (str) to arrays of shape (batch, features)")
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a string or None, got {type(title).__name__}")
+    values = [np.asarray(v, dtype=float) for v in stages.values()]
+    if any(v.ndim != 2 for v in values) or len({v.shape[1] for v in values}) != 1:
+        raise ValueError("stages must hold 2-D arrays (batch, features) with the same number of features, "
+                         f"got shapes {[v.shape for v in values]}")
+    new_figure = axes is None
+    if new_figure:
+        fig, axes = plt.subplots(1, len(values), figsize=(min(7.4, 2.5 * len(values)), 4.0))
+        axes = np.atleast_1d(axes)
+    axes = list(axes)
+    if len(axes) != len(values):
+        raise ValueError(f"axes must hold one Axes per stage ({len(values)}), got {len(axes)}")
+    n_features = values[0].shape[1]
+    for ax, title, batch in zip(axes, stages, values):
+        for j in range(n_features):
+            ax.plot(np.full(len(batch), j + 1.0), batch[:, j], linestyle="none", markersize=6, alpha=0.8,
+                    label=f"feature {j + 1}")
+            ax.plot(j + 1.0, batch[:, j].mean(), marker="_", markersize=24, markeredgewidth=2, color="black",
+                    linestyle="none", label="batch mean" if j == n_features - 1 else None)
+        ax.set_xticks(range(1, n_features + 1))
+        ax.set_xlim(0.5, n_features + 0.5)
+        ax.set_xlabel("feature")
+        ax.set_title(title)
+    if new_figure:
+        fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=n_features + 1)
+        fig.suptitle(title if title is not None else f"One batch of {len(values[0])} samples through batch normalization")
+    return axes
+
+
+def plot_moving_averages(batch_means: Any, trajectories: dict[float, Any], data_mean: float, ax: Any = None) -> Any:
+    """Plot moving averages of a batch statistic over training steps, with the batch values behind them.
+
+    Parameters
+    ----------
+    batch_means : array-like, shape (n_steps,)
+        The statistic of each training batch (grey dots).
+    trajectories : dict of float to array-like of shape (n_steps,)
+        Momentum -> the moving average after each step (one line each).
+    data_mean : float
+        The statistic over the whole data set (dotted black line).
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure is made when None.
+
+    Returns
+    -------
+    matplotlib Axes
+        The axes drawn on (axis labels and title are left to the caller).
+
+    Raises
+    ------
+    TypeError
+        If `trajectories` is not a non-empty dict.
+    ValueError
+        If `batch_means` is not 1-D or a trajectory's length differs from it.
+    """
+    import matplotlib.pyplot as plt
+
+    batch_means = np.asarray(batch_means, dtype=float)
+    if batch_means.ndim != 1 or batch_means.size == 0:
+        raise ValueError(f"batch_means must be a non-empty 1-D array, got shape {batch_means.shape}")
+    if not isinstance(trajectories, dict) or not trajectories:
+        raise TypeError("trajectories must be a non-empty dict mapping a momentum to its moving averages")
+    paths = {momentum: np.asarray(path, dtype=float) for momentum, path in trajectories.items()}
+    for momentum, path in paths.items():
+        if path.shape != batch_means.shape:
+            raise ValueError(f"trajectories[{momentum!r}] must have shape {batch_means.shape} like batch_means, "
+                             f"got {path.shape}")
+    if ax is None:
+        _, ax = plt.subplots()
+    steps = np.arange(1, batch_means.size + 1)
+    for momentum, path in paths.items():
+        ax.plot(steps, path, label=f"moving mean, momentum {momentum}", markevery=max(1, batch_means.size // 10))
+    ax.plot(steps, batch_means, linestyle="none", marker=".", markersize=3, color="0.6", label="mean of each batch")
+    ax.axhline(float(data_mean), color="black", linewidth=1, linestyle=":", label="mean of all the data")
+    return ax
+
+
 # ---------------------------------------------------------------------------
 # Notebook 06: with and without batch normalization
 # ---------------------------------------------------------------------------
+
+def fresh_start(model: Any, seed: int) -> None:
+    """Give every weight of a Keras model a fresh initial value drawn with `seed`, as if it had just been built.
+
+    Kernels get Keras's default Glorot-uniform values; biases, beta and moving means 0; gamma and moving
+    variances 1. Drawing in layer order from one generator means that, for one seed, models that differ
+    only in their normalization layers start from the same Dense kernels.
+
+    Parameters
+    ----------
+    model : keras.Model
+        The model to re-initialize in place.
+    seed : int
+        Seed of the NumPy generator that draws the kernels.
+
+    Raises
+    ------
+    TypeError
+        If `seed` is not an int or `model` has no weights.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+    if not hasattr(model, "weights"):
+        raise TypeError(f"model must be a Keras model with weights, got {type(model).__name__}")
+    rng = np.random.default_rng(seed)
+    for weight in model.weights:
+        if weight.name == "kernel":
+            limit = np.sqrt(6 / (weight.shape[0] + weight.shape[1]))
+            weight.assign(rng.uniform(-limit, limit, size=weight.shape).astype("float32"))
+        elif weight.name in ("gamma", "moving_variance"):
+            weight.assign(np.ones(weight.shape, dtype="float32"))
+        else:  # bias, beta, moving_mean
+            weight.assign(np.zeros(weight.shape, dtype="float32"))
+
+
+def train_run(model: Any, data: tuple, seed: int, learning_rate: float = 0.05, batch_size: int = 32,
+              epochs: int = 6, steps_per_epoch: int | None = None) -> dict[str, Any]:
+    """Train `model` from a fresh start with plain SGD and record it epoch by epoch.
+
+    The model is compiled on its first run (plain SGD, sparse cross-entropy, 50 steps per execution) and
+    reused afterwards, so many short runs do not pay for building and compiling again. Batches come from a
+    `tf.data` pipeline reshuffled every epoch with `seed`. After every epoch the validation accuracy is
+    measured in inference mode (BN with its moving averages) and the epoch's CPU time recorded.
+
+    Parameters
+    ----------
+    model : keras.Model
+        An uncompiled model (or one compiled by an earlier call of this function).
+    data : tuple
+        ``(x_train, y_train, x_val, y_val)`` as NumPy arrays.
+    seed : int
+        Seed of the initial weights (`fresh_start`) and of the shuffling.
+    learning_rate : float
+        SGD learning rate, > 0.
+    batch_size : int
+        Examples per update, >= 1.
+    epochs : int
+        Number of epochs, >= 1.
+    steps_per_epoch : int, optional
+        If given, an epoch is this many updates (the data repeat) instead of one pass over the data.
+
+    Returns
+    -------
+    dict
+        ``loss`` (training-mode loss per epoch, as `fit` reports it), ``val_accuracy`` (per epoch,
+        inference mode), ``seconds`` (CPU time per epoch), ``train_loss_inference`` (cross-entropy on the
+        whole training set after training, in inference mode) and ``model`` (the trained model).
+
+    Raises
+    ------
+    ValueError
+        If `data` is not a 4-tuple of matching arrays, or a number is out of range.
+    """
+    import time
+
+    import tensorflow as tf
+    keras = import_keras_quietly()
+
+    if not isinstance(data, tuple) or len(data) != 4:
+        raise ValueError("data must be a tuple (x_train, y_train, x_val, y_val)")
+    x, y, x_val, y_val = data
+    if len(x) != len(y) or len(x_val) != len(y_val):
+        raise ValueError(f"data must hold matching arrays, got {len(x)} vs {len(y)} and {len(x_val)} vs {len(y_val)}")
+    if not learning_rate > 0:
+        raise ValueError(f"learning_rate must be > 0, got {learning_rate!r}")
+    for name, value in (("batch_size", batch_size), ("epochs", epochs), ("steps_per_epoch", steps_per_epoch or 1)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
+
+    class _Recorder(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.accuracy, self.seconds = [], []
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.start = time.process_time()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.seconds.append(time.process_time() - self.start)
+            self.accuracy.append(accuracy(self.model, x_val, y_val))
+
+    if getattr(model, "optimizer", None) is None:
+        model.compile(optimizer=keras.optimizers.SGD(), loss="sparse_categorical_crossentropy",
+                      steps_per_execution=50)
+    fresh_start(model, int(seed))
+    model.optimizer.learning_rate.assign(learning_rate)
+    batches = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=int(seed))
+    if steps_per_epoch is not None:
+        batches = batches.repeat()
+    recorder = _Recorder()
+    history = model.fit(batches.batch(batch_size), epochs=epochs, steps_per_epoch=steps_per_epoch,
+                        shuffle=False, verbose=0, callbacks=[recorder])
+    probabilities = np.asarray(model(x, training=False))[np.arange(len(y)), np.asarray(y)]  # eager: no retracing
+    return {"loss": history.history["loss"], "val_accuracy": recorder.accuracy, "seconds": recorder.seconds,
+            "train_loss_inference": float(-np.mean(np.log(np.clip(probabilities, 1e-7, None)))), "model": model}
+
+
+def accuracy(model: Any, x: Any, y: Any) -> float:
+    """Accuracy of `model` on (x, y) in inference mode (BN with its stored statistics), all in one batch.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A classifier whose output has one column per class.
+    x, y : arrays
+        Inputs and integer labels, as many labels as inputs.
+
+    Returns
+    -------
+    float
+        The fraction of correct predictions.
+
+    Raises
+    ------
+    ValueError
+        If `x` and `y` differ in length or are empty.
+    """
+    if len(x) != len(y) or len(x) == 0:
+        raise ValueError(f"x and y must be non-empty and of equal length, got {len(x)} and {len(y)}")
+    predicted = np.argmax(np.asarray(model(x, training=False)), axis=1)  # an eager call: no tf.function to retrace
+    return float(np.mean(predicted == np.asarray(y)))
+
+
+def draw_normalization_axes(kind: str, ax: Any = None, n_examples: int = 6, n_features: int = 8,
+                            groups: int = 4) -> Any:
+    """Draw which numbers one normalization statistic averages over, as shaded cells of a batch x features grid.
+
+    Rows are the examples of a batch, columns the features (units of a Dense layer, or channels of a
+    convolution, where each cell would also hold height x width pixels). The cells one mean and one
+    variance are computed over are shaded dark: a column for batch normalization, a row for layer
+    normalization, a row's group of features for group normalization.
+
+    Parameters
+    ----------
+    kind : {"batch", "layer", "group"}
+    ax : matplotlib Axes, optional
+    n_examples, n_features : int
+        Size of the grid.
+    groups : int
+        Number of feature groups for ``kind="group"``; must divide `n_features`.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        If `kind` is unknown or `groups` does not divide `n_features`.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    if kind not in ("batch", "layer", "group"):
+        raise ValueError(f"kind must be 'batch', 'layer' or 'group', got {kind!r}")
+    if groups < 1 or n_features % groups:
+        raise ValueError(f"groups must divide n_features = {n_features}, got {groups!r}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(2.4, 2.4))
+    width = n_features // groups
+    for row in range(n_examples):
+        for col in range(n_features):
+            if kind == "batch":
+                shaded = col == 1
+            elif kind == "layer":
+                shaded = row == 1
+            else:
+                shaded = row == 1 and col // width == 1
+            ax.add_patch(Rectangle((col, n_examples - 1 - row), 1, 1, facecolor="#0072B2" if shaded else "white",
+                                   edgecolor="#555555", linewidth=0.8, alpha=0.85 if shaded else 1))
+    if kind == "group":  # group boundaries
+        for g in range(1, groups):
+            ax.plot([g * width, g * width], [0, n_examples], color="black", linewidth=2, linestyle="-", marker="")
+    ax.set_xlim(0, n_features)
+    ax.set_ylim(0, n_examples)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("features (units or channels)")
+    ax.set_ylabel("examples in the batch")
+    return ax
+
 
 def plot_mean_band(x: Any, runs: Any, label: str, ax: Any = None, band: str = "minmax", **line_kwargs: Any) -> Any:
     """Plot the mean of several runs as a line, with a shaded band around it.
@@ -1098,3 +2433,155 @@ def _check_06_3(answer: Any) -> str | None:
     if 0.03 <= value < 0.16:
         return None
     return "compare the accuracy after the first epoch (index 0), averaged over the same three seeds."
+
+
+# ---------------------------------------------------------------------------
+# Notebook 07: across devices
+# ---------------------------------------------------------------------------
+
+class _ReplicaRecords:
+    """A plain holder for the recorder's list (Keras would wrap a list attribute of a layer in a copy)."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[int, int]] = []
+
+
+def replica_batch_recorder(name: str = "replica_batches") -> Any:
+    """Return a pass-through Keras layer that records how many samples each replica gets per training step.
+
+    Put it first in a model built under a ``tf.distribute`` strategy. At every training
+    step each replica's copy of the layer writes down its replica id and the number of
+    rows it received; the layer returns its input unchanged, so training is not affected.
+    Outside training (``training`` not True) nothing is recorded.
+
+    Parameters
+    ----------
+    name : str
+        The layer's name.
+
+    Returns
+    -------
+    keras.layers.Layer
+        The layer, with ``records`` (a list of ``(replica_id, rows)`` in the order they
+        arrived), ``sizes_by_step()`` (one list per step: the rows of replica 0, 1, ...)
+        and ``clear()``.
+
+    Raises
+    ------
+    TypeError
+        If `name` is not a string.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string, got {name!r} of type {type(name).__name__}")
+    keras = import_keras_quietly()
+    import tensorflow as tf
+
+    class ReplicaBatchRecorder(keras.layers.Layer):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self._log = _ReplicaRecords()
+
+        @property
+        def records(self) -> list[tuple[int, int]]:
+            return list(self._log.rows)
+
+        def clear(self) -> None:
+            self._log.rows.clear()
+
+        def sizes_by_step(self) -> list[list[int]]:
+            """Rows per replica for every step: ``[[rows of replica 0, rows of replica 1, ...], ...]``."""
+            per_replica: dict[int, list[int]] = {}
+            for replica, rows in self._log.rows:  # replicas run in parallel: group by replica, in order
+                per_replica.setdefault(replica, []).append(rows)
+            columns = [per_replica[r] for r in sorted(per_replica)]
+            if len({len(c) for c in columns}) > 1:
+                raise RuntimeError(f"replicas recorded different numbers of steps: {[len(c) for c in columns]}")
+            return [list(step) for step in zip(*columns)]
+
+        def call(self, inputs: Any, training: Any = None) -> Any:
+            if not training:
+                return inputs
+            context = tf.distribute.get_replica_context()
+            replica = context.replica_id_in_sync_group if context is not None else 0
+            log = self._log
+
+            def write(replica_id: Any, rows: Any) -> np.int32:
+                log.rows.append((int(replica_id), int(rows)))
+                return np.int32(0)
+
+            done = tf.numpy_function(write, [replica, tf.shape(inputs)[0]], tf.int32, stateful=True)
+            with tf.control_dependencies([done]):
+                return tf.identity(inputs)
+
+        def compute_output_shape(self, input_shape: Any) -> Any:
+            return input_shape
+
+    return ReplicaBatchRecorder(name=name)
+
+
+def max_abs_difference(first: Any, second: Any) -> float:
+    """Return the largest absolute difference between two lists of arrays (such as two models' weights).
+
+    Parameters
+    ----------
+    first, second : list of array-like
+        Arrays of matching shapes, in the same order (``model.get_weights()`` gives such a list).
+
+    Returns
+    -------
+    float
+        ``max |first[i] - second[i]|`` over every element of every array.
+
+    Raises
+    ------
+    TypeError
+        If either argument is not a list or tuple.
+    ValueError
+        If the lists are empty, differ in length, or two arrays differ in shape.
+    """
+    for name, value in (("first", first), ("second", second)):
+        if not isinstance(value, (list, tuple)):
+            raise TypeError(f"{name} must be a list of arrays (such as model.get_weights()), "
+                            f"got {type(value).__name__}")
+    if len(first) == 0 or len(first) != len(second):
+        raise ValueError(f"first and second must be non-empty lists of the same length, got {len(first)} and "
+                         f"{len(second)} arrays")
+    largest = 0.0
+    for k, (a, b) in enumerate(zip(first, second)):
+        a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+        if a.shape != b.shape:
+            raise ValueError(f"array {k} has shape {a.shape} in first but {b.shape} in second")
+        if a.size:
+            largest = max(largest, float(np.max(np.abs(a - b))))
+    return largest
+
+
+@exercise("07.1", expects="a whole number (steps per epoch)")
+def _check_07_1(answer: Any) -> str | None:
+    return hint_for_number(answer, math.ceil(1797 / (4 * 16)), wrong={
+        math.ceil(1797 / 16): "that is one device at batch 16; with 4 replicas each step uses 4 x 16 samples.",
+        1797 // 64: "the 1,797 digits do not fill a whole number of global batches: the partial last one is a step too.",
+        1797 / 64: "steps are whole numbers: a partial last batch still counts as one step.",
+        math.ceil(1797 / 4): "each step consumes a global batch of 4 x 16 samples, not 4.",
+    }, hint="first work out the global batch (per-replica batch times replicas), then how many of those the "
+            "1,797 digits make (a partial batch counts).")
+
+
+@exercise("07.2", expects="a number (a learning rate)")
+def _check_07_2(answer: Any) -> str | None:
+    return hint_for_number(answer, 0.05 * 4, rel_tol=1e-3, wrong={
+        0.05 / 4: "the gradients are averaged over the global batch, so the step does not grow by itself: "
+                  "the learning rate goes up with the batch, not down.",
+        0.05: "the global batch is now 4 times larger and an epoch has 4 times fewer steps: notebook 02's rule "
+              "scales the learning rate with the batch.",
+        0.05 * 2: "count the replicas again: how much larger is the global batch than 32?",
+    }, hint="notebook 02's linear rule: multiply the learning rate by the factor the batch grew by.")
+
+
+@exercise("07.3", expects="a whole number (samples in one BN batch)")
+def _check_07_3(answer: Any) -> str | None:
+    return hint_for_number(answer, 16, wrong={
+        128: "128 is the effective batch of the update; the BN layer runs in each forward pass, on one micro-batch.",
+        8: "8 is the number of accumulation steps, not the size of the batch BN sees.",
+        256: "that is two updates' worth; what does one forward pass see?",
+    }, hint="BN computes its mean in the forward pass: which batch does one forward pass see?")

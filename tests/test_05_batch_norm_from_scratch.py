@@ -1,7 +1,9 @@
 """Notebook 05: every claim about batch normalization, checked against Keras across seeds.
 
-The functions under test (batch_norm, update_moving, batch_norm_inference, batch_norm_backward,
-batch_norm_channels, finetuning_model) are the notebook's own, loaded with conftest.notebook_namespace().
+The functions under test (batch_norm, update_moving, batch_norm_inference, batch_norm_channels,
+fold_batch_norm, batch_norm_backward, finetuning_model) are the notebook's own, loaded with
+conftest.notebook_namespace(). Expectations come from Keras itself (its layers, predict() and
+GradientTape), from NumPy computed here, or from thresholds written in this file.
 """
 
 from __future__ import annotations
@@ -72,11 +74,6 @@ def test_output_has_mean_beta_and_std_gamma(nb, seed):
     y = nb["batch_norm"](x, gamma, beta)
     np.testing.assert_allclose(y.mean(axis=0), beta, atol=1e-12)
     np.testing.assert_allclose(y.std(axis=0), gamma * nb["batch_norm"](x, 1.0, 0.0).std(axis=0), rtol=1e-12)
-
-
-def test_batch_norm_rejects_inputs_that_are_not_2d(nb):
-    with pytest.raises(ValueError, match="x must have shape"):
-        nb["batch_norm"](np.zeros((2, 3, 4)), 1.0, 0.0)
 
 
 # --- 2. agreement with Keras -------------------------------------------------------------------
@@ -229,9 +226,31 @@ def test_keras_stores_the_biased_batch_variance(keras, seed):
 
 
 def test_paper_correction_factors():
+    assert 2 / (2 - 1) == 2.0  # "at batch size 2 the factor is 2"
     assert 4 / 3 == pytest.approx(1.333, abs=5e-4)
     assert round(32 / 31, 3) == 1.032  # "about 3% or less" from batch size 32 on
     assert all(m / (m - 1) <= 32 / 31 for m in (32, 64, 256))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_biased_variance_of_batches_of_two_is_half_the_population_variance(seed):
+    """The notebook's NumPy line: 10,000 batches of 2 from N(0, 1) average a biased variance of about 0.5."""
+    pairs = np.random.default_rng(seed).normal(0.0, 1.0, size=(10_000, 2))
+    assert abs(pairs.var(axis=1).mean() - 0.5) < 0.03  # standard error 0.007
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_keras_moving_variance_at_batch_two_is_about_half_the_population_variance(keras, seed):
+    """Keras itself: what a BN layer stores from batches of 2 averages to half the variance (here 4.0 -> 2.0)."""
+    rng = np.random.default_rng(seed)
+    layer = keras.layers.BatchNormalization(momentum=0.0)  # stores the last batch's variance
+    stored = []
+    for _ in range(100):
+        layer(rng.normal(3.0, 2.0, size=(2, 50)).astype("float32"), training=True)
+        stored.append(layer.moving_variance.numpy())
+    average = np.mean(stored)  # 5,000 batch variances, standard error about 0.03
+    assert abs(average - 2.0) < 0.2
+    assert abs(average - 4.0) > 1.5  # far from the population variance the inputs really have
 
 
 # --- 5. trainable = False ----------------------------------------------------------------------
@@ -288,8 +307,8 @@ def test_frozen_bn_uses_moving_statistics_in_fit_and_keeps_them(trap, nb):
 def test_finetuning_pattern_in_this_keras_version(nb, keras, seed):
     """training=False at build time is overridden by fit() in Keras 3.15; re-freezing the BN layer works.
 
-    If the first assertion fails, Keras has fixed the override (keras-team/keras#23364): update the
-    paragraph after the fine-tuning cell of notebook 05.
+    If the first assertion fails, a Keras release has changed this behaviour (reported as
+    keras-team/keras#20285): update notebook 05's "Going deeper: fine-tuning" section.
     """
     keras.utils.set_random_seed(seed)
     rng = np.random.default_rng(seed)
@@ -361,6 +380,170 @@ def test_per_channel_batch_norm_matches_keras_on_4d_batches(nb, keras, seed):
     assert (np.abs(standardized.std(axis=(0, 1, 2)) - 1) < 0.01).all()
     np.testing.assert_allclose(layer.moving_mean.numpy(), 0.01 * x.astype(np.float64).mean(axis=(0, 1, 2)),
                                rtol=1e-4, atol=1e-7)
+
+
+# --- 8. folding BN into the layer before it ----------------------------------------------------
+
+FOLD_RTOL = 1e-5  # float32 keeps about 7 significant digits; measured folding errors are below 4e-7 of the output
+
+
+def random_bn_model(keras, rng, kind, use_bias):
+    """A random Dense or Conv2D layer -> BN (random gamma, beta and statistics) -> ReLU -> Dense(2) model."""
+    units = int(rng.integers(2, 17))
+    if kind == "dense":
+        shape, first, tail = (int(rng.integers(2, 9)),), keras.layers.Dense(units, use_bias=use_bias), []
+    else:
+        shape, tail = (6, 6, int(rng.integers(1, 4))), [keras.layers.Flatten()]
+        first = keras.layers.Conv2D(units, 3, padding="same", use_bias=use_bias)
+    bn = keras.layers.BatchNormalization(epsilon=float(rng.choice([1e-5, 1e-3, 1e-1])))
+    model = keras.Sequential([keras.Input(shape), first, bn, keras.layers.Activation("relu"), *tail,
+                              keras.layers.Dense(2)])
+    bn.set_weights([rng.uniform(0.5, 2.0, units) * rng.choice([-1.0, 1.0], units), rng.normal(size=units),
+                    rng.normal(scale=3.0, size=units), rng.uniform(0.05, 5.0, units)])
+    if use_bias:
+        first.bias.assign(rng.normal(size=units))
+    return model, shape
+
+
+def folded_copy(keras, nb, model, shape, forget_mean=False):
+    """The same model without its BN layer, the first layer holding the notebook's folded weights."""
+    first, bn, relu, *rest = model.layers
+    kernel = first.kernel.numpy().astype(np.float64)
+    bias = first.bias.numpy().astype(np.float64) if first.use_bias else np.zeros(kernel.shape[-1])
+    gamma, beta, mean, var = (v.numpy().astype(np.float64) for v in bn.weights)
+    if forget_mean:
+        mean = np.zeros_like(mean)
+    kernel_f, bias_f = nb["fold_batch_norm"](kernel, bias, gamma, beta, mean, var, eps=bn.epsilon)
+    new_first = keras.layers.Dense(kernel.shape[-1]) if len(shape) == 1 else \
+        keras.layers.Conv2D(kernel.shape[-1], 3, padding="same")
+    folded = keras.Sequential([keras.Input(shape), new_first, keras.layers.Activation("relu"),
+                               *[type(layer).from_config(layer.get_config()) for layer in rest]])
+    new_first.set_weights([kernel_f, bias_f])
+    folded.layers[-1].set_weights(rest[-1].get_weights())
+    return folded
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("kind", ["dense", "conv"])
+def test_folded_model_predicts_like_the_original_keras_model(nb, keras, seed, kind):
+    rng = np.random.default_rng(100 + seed)
+    model, shape = random_bn_model(keras, rng, kind, use_bias=seed % 2 == 0)
+    folded = folded_copy(keras, nb, model, shape)
+    x = (rng.normal(size=(32, *shape)) * 3.0 + 1.0).astype("float32")
+    expected = model.predict(x, verbose=0)  # Keras's own BN layer in inference mode
+    assert np.abs(folded.predict(x, verbose=0) - expected).max() < FOLD_RTOL * max(1.0, np.abs(expected).max())
+    assert len(folded.layers) == len(model.layers) - 1
+
+
+def test_the_tolerance_catches_a_wrong_fold(nb, keras):
+    """Folding without subtracting the moving mean must fail the check above by far."""
+    rng = np.random.default_rng(7)
+    model, shape = random_bn_model(keras, rng, "dense", use_bias=True)
+    wrong = folded_copy(keras, nb, model, shape, forget_mean=True)
+    x = rng.normal(size=(32, *shape)).astype("float32")
+    expected = model.predict(x, verbose=0)
+    assert np.abs(wrong.predict(x, verbose=0) - expected).max() > 100 * FOLD_RTOL * max(1.0, np.abs(expected).max())
+
+
+def test_fold_batch_norm_by_hand(nb):
+    """One unit, numbers worked by hand: kernel 3, bias 0.5, gamma 2, beta 1, mean 4, variance 9, eps 0."""
+    kernel, bias = nb["fold_batch_norm"](np.array([[3.0]]), np.array([0.5]), np.array([2.0]), np.array([1.0]),
+                           np.array([4.0]), np.array([9.0]), eps=0.0)
+    np.testing.assert_allclose(kernel, [[2.0]])           # 3 * 2 / 3
+    np.testing.assert_allclose(bias, [(0.5 - 4.0) * 2.0 / 3.0 + 1.0])
+
+
+@pytest.fixture(scope="module", params=SEEDS)
+def notebook_fold(request, keras, nb):
+    """The notebook's section 7 under another seed: train Dense -> BN -> ReLU -> Dense for 50 steps, fold it."""
+    seed = request.param
+    keras.utils.set_random_seed(seed)
+    rng = np.random.default_rng(seed)
+    data_x = rng.normal(loc=[5.0, -3.0, 10.0], scale=[2.0, 0.5, 4.0], size=(200, 3)).astype("float32")
+    data_y = (data_x @ np.array([1.0, -2.0, 0.5]) + rng.normal(0.0, 0.1, 200)).astype("float32")
+    trained = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(8, use_bias=False),
+                                keras.layers.BatchNormalization(momentum=0.9), keras.layers.Activation("relu"),
+                                keras.layers.Dense(1)])
+    trained.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss="mse")
+    trained.fit(data_x, data_y, batch_size=20, epochs=5, verbose=0)
+    folded = folded_copy(keras, nb, trained, (3,))
+    return {"trained": trained, "folded": folded, "x": data_x}
+
+
+def test_notebook_fold_matches_and_drops_one_layer(notebook_fold):
+    trained, folded, x = notebook_fold["trained"], notebook_fold["folded"], notebook_fold["x"]
+    bn = trained.layers[1]
+    assert np.abs(bn.moving_mean.numpy()).max() > 0.5  # the statistics really moved away from 0 and 1
+    expected = trained.predict(x, verbose=0)
+    assert np.abs(folded.predict(x, verbose=0) - expected).max() < FOLD_RTOL * max(1.0, np.abs(expected).max())
+    # the prose: one layer fewer, BN's 32 numbers gone, 8 biases gained (65 -> 41 parameters)
+    assert (len(trained.layers), len(folded.layers)) == (4, 3)
+    assert (trained.count_params(), folded.count_params()) == (65, 41)
+
+
+# --- helpers.py: the notebook's plot helpers ---------------------------------------------------
+
+def test_plot_bn_stages_draws_one_panel_per_stage():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    x = notebook_batch(0)
+    axes = helpers.plot_bn_stages({"a": x, "b": x - x.mean(axis=0)}, title="two stages")
+    assert len(axes) == 2 and axes[0].get_title() == "a"
+    assert axes[0].figure.get_size_inches()[0] <= 7.4
+    assert len(axes[1].get_lines()) == 2 * x.shape[1]  # the samples and the mean of each feature
+    fig, given = plt.subplots(1, 2)
+    assert helpers.plot_bn_stages({"a": x, "b": x}, axes=given) == list(given)
+    plt.close("all")
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"stages": [np.zeros((2, 3))]}, TypeError, "stages must be a non-empty dict"),
+    ({"stages": {}}, TypeError, "stages must be a non-empty dict"),
+    ({"stages": {"a": np.zeros(3)}}, ValueError, "2-D arrays"),
+    ({"stages": {"a": np.zeros((2, 3)), "b": np.zeros((2, 2))}}, ValueError, "same number of features"),
+    ({"stages": {"a": np.zeros((2, 3))}, "title": 3}, TypeError, "title must be a string"),
+])
+def test_plot_bn_stages_rejects_bad_input(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        helpers.plot_bn_stages(**kwargs)
+
+
+def test_plot_bn_stages_needs_one_axes_per_stage():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    _, axes = plt.subplots(1, 3)
+    with pytest.raises(ValueError, match="one Axes per stage"):
+        helpers.plot_bn_stages({"a": np.zeros((2, 3))}, axes=axes)
+    plt.close("all")
+
+
+def test_plot_moving_averages_draws_each_momentum_and_the_batches():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    means = np.linspace(4.0, 6.0, 50)
+    ax = helpers.plot_moving_averages(means, {0.9: means * 0.9, 0.99: means * 0.5}, data_mean=5.0)
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert labels[:3] == ["moving mean, momentum 0.9", "moving mean, momentum 0.99", "mean of each batch"]
+    plt.close("all")
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"batch_means": np.zeros((3, 2)), "trajectories": {0.9: np.zeros(3)}}, ValueError, "non-empty 1-D"),
+    ({"batch_means": np.zeros(3), "trajectories": [np.zeros(3)]}, TypeError, "trajectories must be a non-empty dict"),
+    ({"batch_means": np.zeros(3), "trajectories": {0.9: np.zeros(4)}}, ValueError, r"trajectories\[0.9\]"),
+])
+def test_plot_moving_averages_rejects_bad_input(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        helpers.plot_moving_averages(data_mean=0.0, **kwargs)
 
 
 # --- exercises ---------------------------------------------------------------------------------
