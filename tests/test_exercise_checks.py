@@ -29,12 +29,11 @@ def test_wrong_type_gets_a_message_not_a_traceback(capsys, wrong_type):
     assert "could not check" in out and "expects" in out
 
 
-def test_right_and_wrong_answers(monkeypatch, capsys):
-    monkeypatch.delenv(helpers.SEED_ENV_VAR, raising=False)
-    assert helpers.is_correct("00.1", 42)
+def test_right_and_wrong_answers(capsys):
+    assert helpers.is_correct("00.1", 45)  # 00.1: ceil(floor(1797 x 0.8) / 32) steps per epoch
     helpers.check("00.1", 41)
     out = capsys.readouterr().out
-    assert "not yet" in out and "Hint:" in out and "42" not in out
+    assert "not yet" in out and "Hint:" in out and "45" not in out
 
 
 def test_unknown_exercise_id_is_an_error_naming_it():
