@@ -834,27 +834,28 @@ def epoch_timer():
     return EpochTimer()
 
 
-def seconds_per_update(model: Any, x: Any, y: Any, batch_size: int, repeats: int = 3) -> float:
+def seconds_per_update(model: Any, x: Any, y: Any, batch_size: int, updates: int = 32) -> float:
     """Return the wall-clock seconds of one training update of ``model.fit`` at `batch_size`.
 
-    A short warm-up ``fit()`` traces the training step first (its cost is not counted); then
-    `repeats` epochs over ``x[:n]``, with ``n = min(len(x), 32 * batch_size)``, are trained and
-    every update is timed on its own. The fastest update is returned (the minimum, as ``timeit``
-    does: other programs sharing the processor can only slow an update down). The model trains
-    while it is timed.
+    One ``fit()`` call trains `updates` updates on batches of `batch_size` samples (cycling
+    through ``x`` if it holds too few) and times every update on its own. The first update,
+    which traces the training step, is dropped; of the rest the fastest is returned (the
+    minimum, as ``timeit`` does: other programs sharing the processor can only slow an update
+    down). The model trains while it is timed.
 
     Raises
     ------
     ValueError
-        If `batch_size` or `repeats` is not a whole number >= 1, or `x` and `y` differ in length.
+        If `batch_size` is not a whole number >= 1, `updates` not a whole number >= 2, or `x`
+        and `y` differ in length.
     """
     import time
 
     import keras
 
-    for name, value in (("batch_size", batch_size), ("repeats", repeats)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
+    for name, value, least in (("batch_size", batch_size, 1), ("updates", updates, 2)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
+            raise ValueError(f"{name} must be a whole number >= {least}, got {value!r}")
     if len(x) != len(y) or len(x) == 0:
         raise ValueError(f"x and y must be non-empty and of the same length, got {len(x)} and {len(y)}")
 
@@ -869,11 +870,11 @@ def seconds_per_update(model: Any, x: Any, y: Any, batch_size: int, repeats: int
         def on_train_batch_end(self, batch, logs=None):
             self.seconds.append(time.perf_counter() - self._start)
 
-    n = min(len(x), 32 * int(batch_size))
-    model.fit(x[:2 * batch_size], y[:2 * batch_size], batch_size=batch_size, epochs=1, verbose=0)  # warm-up
+    rows = np.arange(int(updates) * int(batch_size)) % len(x)
     timer = UpdateTimer()
-    model.fit(x[:n], y[:n], batch_size=batch_size, epochs=repeats, verbose=0, callbacks=[timer])
-    return min(timer.seconds)
+    model.fit(np.asarray(x)[rows], np.asarray(y)[rows], batch_size=int(batch_size), epochs=1, shuffle=False,
+              verbose=0, callbacks=[timer])
+    return min(timer.seconds[1:])  # the first update traces the training step
 
 
 def log_log_slope(x: Any, y: Any) -> float:
@@ -1266,8 +1267,9 @@ def plot_loss_contours(X: Any, y: Any, path: Any, ax: Any = None, n_levels: int 
         avoid = np.vstack([avoid, spot])
         ax.text(*spot, f"{level:.3g}", fontsize=8, color="black", ha="center", va="center",
                 bbox=dict(facecolor="white", edgecolor=shade, boxstyle="round,pad=0.2"), zorder=4)
-    ax.plot(path[:, 0], path[:, 1], color="black", marker="o", markersize=3, linestyle="-", linewidth=1,
-            label="gradient descent", zorder=5)
+    thin = len(path) > 40  # a long path is drawn finer, so its bounces stay apart
+    ax.plot(path[:, 0], path[:, 1], color="black", marker="o", markersize=2 if thin else 3, linestyle="-",
+            linewidth=0.5 if thin else 1, label="gradient descent", zorder=5)
     ax.plot(*best, marker="*", markersize=16, color=COLORS[1], linestyle="none", label="minimum", zorder=6)
     ax.set_xlim(low[0], high[0])
     ax.set_ylim(low[1], high[1])

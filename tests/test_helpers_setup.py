@@ -71,3 +71,63 @@ def test_requirements_are_pinned_and_installed():
     assert pins["tensorflow"] == "2.21.0"
     assert pins["keras"].startswith("3.")
     assert helpers.requirement_mismatches() == []
+
+
+# --- logical_cpus: splitting the CPU into logical TensorFlow devices (notebook 07) ---------------
+
+@pytest.mark.parametrize("bad", [1.5, "2", True, [2]])
+def test_logical_cpus_of_the_wrong_type_is_a_type_error_naming_it(monkeypatch, bad):
+    monkeypatch.delenv(helpers.SEED_ENV_VAR, raising=False)
+    with pytest.raises(TypeError, match=r"logical_cpus must be None or a whole number"):
+        helpers.setup(seed=0, logical_cpus=bad)
+
+
+@pytest.mark.parametrize("bad", [0, -2, 65])
+def test_logical_cpus_out_of_range_is_a_value_error_naming_it(monkeypatch, bad):
+    monkeypatch.delenv(helpers.SEED_ENV_VAR, raising=False)
+    with pytest.raises(ValueError, match=rf"logical_cpus must be from 1 to 64, got {bad}"):
+        helpers.setup(seed=0, logical_cpus=bad)
+
+
+# Devices can be split only before TensorFlow first uses them, so this runs in a fresh interpreter.
+SPLIT_SCRIPT = r"""
+import sys
+sys.path.insert(0, sys.argv[1])
+import helpers
+assert helpers.setup(seed=5, logical_cpus=3) == 5
+import tensorflow as tf
+print("devices", len(tf.config.list_logical_devices("CPU")))
+helpers.setup(seed=6, logical_cpus=3)  # the setup cell run again: harmless
+print("again", len(tf.config.list_logical_devices("CPU")))
+helpers.setup(seed=7)  # no logical_cpus: devices left alone
+print("default", len(tf.config.list_logical_devices("CPU")))
+try:
+    helpers.setup(seed=8, logical_cpus=2)
+except RuntimeError as exc:
+    print("error", "Restart the kernel" in str(exc), "already set up 3" in str(exc))
+"""
+
+
+def test_logical_cpus_splits_the_cpu_quietly_and_refuses_a_late_change():
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != helpers.SEED_ENV_VAR}
+    proc = subprocess.run([sys.executable, "-c", SPLIT_SCRIPT, str(helpers.PROJECT_ROOT)], capture_output=True,
+                          text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["devices 3", "again 3", "default 3", "error True True"]
+    assert proc.stderr == "", "the device split must not print TensorFlow log lines"
+
+
+def test_setup_without_logical_cpus_leaves_one_cpu_device():
+    import subprocess
+    import sys
+
+    script = ("import sys; sys.path.insert(0, sys.argv[1]); import helpers; helpers.setup(seed=0); "
+              "import tensorflow as tf; print(len(tf.config.list_logical_devices('CPU')))")
+    proc = subprocess.run([sys.executable, "-c", script, str(helpers.PROJECT_ROOT)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "1"
