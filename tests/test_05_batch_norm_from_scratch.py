@@ -481,6 +481,45 @@ def test_notebook_fold_matches_and_drops_one_layer(notebook_fold):
     assert (trained.count_params(), folded.count_params()) == (65, 41)
 
 
+# --- going deeper: our own BN layer in Keras ---------------------------------------------------
+
+@pytest.fixture(scope="module", params=SEEDS)
+def scratch_vs_keras(request, keras, nb):
+    """The notebook's two copies (our layer, Keras's layer) trained the same way under another seed."""
+    seed = request.param
+    rng = np.random.default_rng(seed)
+    data_x = rng.normal(loc=[5.0, -3.0, 10.0], scale=[2.0, 0.5, 4.0], size=(200, 3)).astype("float32")
+    data_y = (data_x @ np.array([1.0, -2.0, 0.5]) + rng.normal(0.0, 0.1, 200)).astype("float32")
+    nets = []
+    for bn_layer in (nb["ScratchBatchNorm"](momentum=0.9), keras.layers.BatchNormalization(momentum=0.9)):
+        keras.utils.set_random_seed(seed)
+        net = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(8, use_bias=False), bn_layer,
+                                keras.layers.Activation("relu"), keras.layers.Dense(1)])
+        net.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss="mse")
+        net.fit(data_x, data_y, batch_size=20, epochs=5, shuffle=False, verbose=0)
+        nets.append(net)
+    return {"ours": nets[0], "keras": nets[1], "x": data_x}
+
+
+def test_scratch_layer_trains_like_keras_batch_normalization(scratch_vs_keras):
+    ours, theirs, x = scratch_vs_keras["ours"], scratch_vs_keras["keras"], scratch_vs_keras["x"]
+    expected = theirs.predict(x, verbose=0)
+    assert np.abs(ours.predict(x, verbose=0) - expected).max() < 1e-4 * np.abs(expected).max()
+    for mine, keras_weight in zip(ours.layers[1].weights, theirs.layers[1].weights):
+        assert mine.name == keras_weight.name and mine.trainable == keras_weight.trainable
+        np.testing.assert_allclose(mine.numpy(), keras_weight.numpy(), rtol=1e-4, atol=1e-4)
+    assert np.abs(ours.layers[1].moving_mean.numpy()).max() > 0.5  # the averages did move
+
+
+def test_scratch_layer_at_inference_uses_the_moving_statistics(scratch_vs_keras, nb):
+    dense, layer = scratch_vs_keras["ours"].layers[:2]
+    x = dense(scratch_vs_keras["x"][:20]).numpy()  # what the BN layer sees: the Dense layer's outputs
+    gamma, beta, mean, var = (v.numpy().astype(np.float64) for v in layer.weights)
+    np.testing.assert_allclose(layer(x, training=False).numpy(), nb["batch_norm_inference"](x, gamma, beta, mean, var),
+                               rtol=0, atol=TOL * max(1.0, np.abs(x).max()))
+    np.testing.assert_allclose(layer(x, training=True).numpy(), nb["batch_norm"](x, gamma, beta), rtol=0, atol=TOL)
+
+
 # --- helpers.py: the notebook's plot helpers ---------------------------------------------------
 
 def test_plot_bn_stages_draws_one_panel_per_stage():
