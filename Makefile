@@ -1,10 +1,15 @@
 # The single entry point. `make lab` and `make test` both create .venv on first use.
-PYTHON ?= python3
+# .venv is built with PYTHON=... if given, else the first supported Python (3.13, 3.12, 3.11) found on PATH;
+# with none, tools/course_python.sh stops before creating anything and says how to get one.
+PYTHON ?=
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+GOAL   := $(or $(firstword $(MAKECMDGOALS)),lab)
+# The course's JupyterLab settings (no news pop-up), installed into .venv/share/jupyter: see README, Set-up.
+JUPYTER_DATA := $(wildcard jupyter/lab/settings/overrides.d/*.json)
 
-.PHONY: lab test execute check-seeds bench handouts clean help
+.PHONY: lab test execute check-seeds bench handouts clean help venv
 
 help:
 	@echo "make lab      open JupyterLab on notebooks/00_start_here.ipynb"
@@ -14,9 +19,13 @@ help:
 	@echo "make bench    time each notebook in a fresh kernel (wall time, peak memory)"
 	@echo "make handouts student and instructor editions, HTML and PDF, in build/handouts (PAPER=letter: US Letter, in build/handouts-letter)"
 
-$(STAMP): requirements.txt pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+# Checked on every run: an existing .venv must have a supported Python; a missing one is created.
+venv:
+	@PYTHON="$(PYTHON)" sh tools/course_python.sh "$(VENV)" "$(GOAL)"
+
+$(STAMP): requirements.txt pyproject.toml $(JUPYTER_DATA) | venv
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	mkdir -p $(VENV)/share/jupyter && cp -R jupyter/. $(VENV)/share/jupyter/
 	touch $(STAMP)
 
 # Jupyter refuses to run as root unless told; containers and some lab machines run as root.

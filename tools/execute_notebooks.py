@@ -15,7 +15,8 @@ from nbclient.exceptions import CellExecutionError
 
 from notebook_kernel import notebook_paths, run_notebook
 
-# The same kernelspec everywhere, so re-running on another machine does not change the file.
+# The same kernelspec everywhere, so re-running on another machine does not change the file. It is also
+# what JupyterLab writes on opening a notebook with the course's kernel, so opening it changes nothing.
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
@@ -35,7 +36,9 @@ def main(argv: list[str]) -> int:
             print(f"ran {path.name} without errors in {result.seconds:.1f} s (not written)")
             continue
         result.notebook.metadata["kernelspec"] = KERNELSPEC
-        result.notebook.metadata.get("language_info", {}).pop("version", None)
+        # language_info stays exactly as the kernel reported it, Python version included: JupyterLab writes
+        # the connected kernel's language_info into the notebook when it opens it, and any difference (such
+        # as a missing "version") marks the untouched notebook as modified (tests/test_lab_in_browser.py).
         nbformat.write(result.notebook, path)
         print(f"executed {path.name} in {result.seconds:.1f} s")
     if failed:
