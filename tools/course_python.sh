@@ -79,7 +79,7 @@ choose() {
     fi
 }
 
-needs="the course needs Python $supported_list: its pinned TensorFlow 2.21 has no wheels for 3.14, NumPy 2.4 none for 3.10"
+needs="The course needs Python $supported_list (its pinned TensorFlow 2.21 has no wheels for 3.14, NumPy 2.4 none for 3.10)"
 
 if [ -e "$venv" ]; then
     if [ -e "$venv/bin/python" ] || [ -L "$venv/bin/python" ]; then
@@ -88,11 +88,11 @@ if [ -e "$venv" ]; then
             exit 0
         fi
         if [ -n "$v" ]; then
-            say "error: $venv was built with Python $v, which the course does not support;"
+            say "error: $venv was built with Python $v, which the course does not support."
         else
-            say "error: $venv is broken: its python does not run (was the Python it was built with removed or upgraded?);"
+            say "error: $venv is broken: its python does not run (was the Python it was built with removed or upgraded?)."
         fi
-        say "  $needs."
+        say "$needs."
         choose
         if [ -n "$chosen" ]; then
             say "Rebuild it (make uses $chosen, Python $chosen_version): rm -rf $venv && make $target"
@@ -108,7 +108,7 @@ fi
 
 choose
 if [ -z "$chosen" ]; then
-    say "error: no supported Python found: $needs."
+    say "error: no supported Python found. $needs."
     say "found: $found"
     how_to_get_one
     say "Nothing was created."
