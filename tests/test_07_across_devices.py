@@ -64,7 +64,8 @@ for seed in map(int, sys.argv[2:]):
                grad_vs_sum=diff(whole, [a + b for a, b in zip(r0, r1)]),
                grad_size=float(max(np.abs(g).max() for g in whole)), n_trainable=len(trainable))
     out["bn_two_vs_one"] = ns["bn_gaps"]
-    out["bn_change"] = diff(ns["start_bn"], ns["one_step"]("bn", ns["start_bn"]))
+    out["bn_change"] = diff(ns["start_bn"], ns["bn_one_device"])
+    out["sync_vs_plain_one_device"] = diff(ns["bn_one_device"], ns["one_step"]("sync_bn", ns["start_bn"]))
     # BN outputs on the replicas vs NumPy's normalization of each slice and of the whole batch
     h = ns["h"]
     per_replica = ns["bn_on_replicas"](h, False)
@@ -151,6 +152,7 @@ def test_bn_per_replica_changes_the_step_and_synchronized_bn_does_not(results):
         assert r["bn_change"] > 1e-3
         assert r["bn_two_vs_one"]["bn"] > 1e-3
         assert r["bn_two_vs_one"]["sync_bn"] < 1e-6
+        assert r["sync_vs_plain_one_device"] < 1e-6  # on one device there is nothing to synchronize
 
 
 def test_replica_slices_have_their_own_statistics(results):
