@@ -1035,6 +1035,7 @@ def plot_loglog(x: Any, measured: dict[str, Any], reference: dict[str, Any] | No
         If `measured` is empty, or a curve's length differs from `x`, or a value is <= 0.
     """
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     x = np.asarray(x, dtype=float)
     if not measured:
@@ -1053,6 +1054,12 @@ def plot_loglog(x: Any, measured: dict[str, Any], reference: dict[str, Any] | No
     for (label, y), style in zip((reference or {}).items(), ("--", ":", "-.")):
         ax.plot(x, y, color="gray", linestyle=style, marker="", label=label)
     ax.set(xscale="log", yscale="log", xlabel=xlabel, ylabel=ylabel, title=title)
+    plain = FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}")  # 1,000 rather than 10^3
+    for axis, (low, high) in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
+        if np.log10(high / low) < 2.5:  # few decades: label 1, 2, 5, 10, 20, 50, ...
+            axis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+        axis.set_major_formatter(plain)
+        axis.set_minor_formatter(NullFormatter())
     ax.legend()
     return ax
 

@@ -1,6 +1,8 @@
 """Claims of notebook 06 (with and without batch normalization), checked over seeds other than the notebook's.
 
-The notebook's own functions are reused through notebook_namespace(); trained results are shared per module.
+The notebook's model, data and `precise_bn` are reused through notebook_namespace(); runs are trained with
+helpers.train_run and shared within this module. Every claim is asserted from the raw results (accuracies,
+losses) against thresholds written here, never by re-reading a verdict the notebook prints.
 Two seed sets, each a data split (COURSE_SEED) and three run seeds, none of which repeats a stored run:
 with the notebook's own set, every claim is seen on three sets.
 """
@@ -15,7 +17,7 @@ from conftest import notebook_namespace
 
 NOTEBOOK = "06_with_and_without_batch_norm.ipynb"
 SEED_SETS = {7: [1, 2, 3], 23: [100, 101, 102]}  # split seed -> run seeds
-SPLIT_SEED = 7  # the set used for the cheaper single-set checks
+SPLIT_SEED = 7  # the set used for the costlier single-set checks
 
 
 @pytest.fixture(scope="module")
@@ -39,23 +41,11 @@ def curves(runs_of_one_variant, key="val_accuracy"):
     return np.array([r[key] for r in runs_of_one_variant])
 
 
-def reached(nb, runs_of_one_variant, target=0.90):
-    epoch = nb["epochs_to_reach"](curves(runs_of_one_variant).mean(axis=0), target)
-    return np.inf if epoch is None else epoch
-
-
-# --- the training machinery -------------------------------------------------------------------
-
-def test_epochs_to_reach(nb):
-    f = nb["epochs_to_reach"]
-    assert f([0.5, 0.89, 0.9, 0.95]) == 3
-    assert f([0.5, 0.6], target=0.9) is None
-    assert f([0.95]) == 1
-
+# --- the model and the training machinery ------------------------------------------------------
 
 def test_fresh_start_draws_glorot_kernels_and_neutral_normalization(nb):
     model = nb["build_model"]("bn_before")
-    nb["fresh_start"](model, 5)
+    helpers.fresh_start(model, 5)
     for w in model.weights:
         value = np.asarray(w)
         if w.name == "kernel":
@@ -70,9 +60,9 @@ def test_fresh_start_draws_glorot_kernels_and_neutral_normalization(nb):
 
 def test_every_variant_starts_from_the_same_dense_kernels(nb):
     kernels = {}
-    for norm in ("none", "bn_before", "bn_after", "layer", "group"):
+    for norm in ("none", "bn_before", "bn_after", "layer"):
         model = nb["build_model"](norm)
-        nb["fresh_start"](model, 11)
+        helpers.fresh_start(model, 11)
         kernels[norm] = [np.asarray(w) for w in model.weights if w.name == "kernel"]
     for norm, ks in kernels.items():
         assert len(ks) == 5
@@ -80,118 +70,250 @@ def test_every_variant_starts_from_the_same_dense_kernels(nb):
             np.testing.assert_array_equal(k, k_none)
 
 
-def test_build_model_rejects_an_unknown_norm(nb):
+def test_build_model_depth_and_rejects_an_unknown_norm(nb):
+    model = nb["build_model"]("bn_before", depth=16)
+    assert sum("batch_normalization" in layer.name for layer in model.layers) == 16
+    assert sum(1 for w in model.weights if w.name == "kernel") == 17
     with pytest.raises(ValueError, match="norm"):
         nb["build_model"]("instance")
 
 
-def test_group_normalization_runs_on_an_mlp(nb):
-    model = nb["build_model"]("group")
-    out = np.asarray(model(np.ones((3, 64), dtype="float32"), training=True))
-    assert out.shape == (3, 10) and np.allclose(out.sum(axis=1), 1, atol=1e-5)
+def test_build_model_uses_the_given_momentum(nb):
+    for momentum in (0.9, 0.99):
+        model = nb["build_model"]("bn_after", momentum=momentum)
+        bn_layers = [layer for layer in model.layers if "batch_normalization" in layer.name]
+        assert len(bn_layers) == 4 and all(layer.momentum == momentum for layer in bn_layers)
+
+
+def test_train_run_records_per_epoch_and_an_inference_mode_training_loss(nb):
+    run = nb["train"]("bn_before", 3, epochs=2)
+    assert len(run["loss"]) == len(run["val_accuracy"]) == len(run["seconds"]) == 2
+    model = run["model"]
+    # independent: Keras's own evaluate, in inference mode, on the whole training set
+    expected = model.evaluate(nb["x_train"], nb["y_train"], batch_size=len(nb["x_train"]), verbose=0)
+    assert run["train_loss_inference"] == pytest.approx(float(expected), rel=1e-4)
+    from sklearn.metrics import accuracy_score
+    predicted = np.argmax(model.predict(nb["x_val"], verbose=0), axis=1)
+    assert run["val_accuracy"][-1] == pytest.approx(accuracy_score(nb["y_val"], predicted))
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"data": ([1], [1], [1])}, "data"),
+    ({"learning_rate": 0.0}, "learning_rate"),
+    ({"batch_size": 0}, "batch_size"),
+    ({"epochs": 1.5}, "epochs"),
+    ({"steps_per_epoch": -3}, "steps_per_epoch"),
+])
+def test_train_run_rejects_bad_arguments(nb, kwargs, match):
+    args = {"model": nb["build_model"]("none"), "data": (nb["x_train"], nb["y_train"], nb["x_val"], nb["y_val"]),
+            "seed": 0, **kwargs}
+    with pytest.raises(ValueError, match=match):
+        helpers.train_run(**args)
+
+
+def test_fresh_start_and_accuracy_reject_bad_arguments(nb):
+    model = nb["build_model"]("none")
+    with pytest.raises(TypeError, match="seed"):
+        helpers.fresh_start(model, "1")
+    with pytest.raises(TypeError, match="model"):
+        helpers.fresh_start([1, 2], 1)
+    with pytest.raises(ValueError, match="equal length"):
+        helpers.accuracy(model, nb["x_val"][:5], nb["y_val"][:4])
 
 
 # --- section 1: with and without BN over seeds --------------------------------------------------
 
 @pytest.mark.parametrize("split", SEED_SETS)
-def test_speed_verdicts(nbs, all_runs, split):
-    for key, value in nbs[split]["speed_report"](all_runs[split]).items():
-        assert value, (split, key, {n: curves(r).mean(axis=0).round(3) for n, r in all_runs[split].items()})
+def test_bn_learns_faster_and_both_end_close(all_runs, split):
+    none, bn = (curves(all_runs[split][n]).mean(axis=0) for n in ("none", "bn_before"))
+    assert np.all(bn[:3] - none[:3] > 0.02), (none.round(3), bn.round(3))  # "ahead by > 0.02 in epochs 1 to 3"
+    assert min(none[-1], bn[-1]) > 0.9 and abs(bn[-1] - none[-1]) < 0.05, (none.round(3), bn.round(3))
 
 
 @pytest.mark.parametrize("split", SEED_SETS)
-def test_epochs_to_the_target(nbs, all_runs, split):
-    # "it needed 2 epochs to reach 0.90 against 3 to 5 without BN"
-    assert reached(nbs[split], all_runs[split]["bn_before"]) == 2
-    assert 3 <= reached(nbs[split], all_runs[split]["none"]) <= 5
+def test_bn_training_loss_is_higher_in_training_mode_and_lower_in_inference_mode(all_runs, split):
+    runs = all_runs[split]
+    fit_loss = {n: np.mean([r["loss"][-1] for r in runs[n]]) for n in ("none", "bn_before")}
+    assert fit_loss["bn_before"] > fit_loss["none"], fit_loss
+    inference = {n: np.array([r["train_loss_inference"] for r in runs[n]]) for n in ("none", "bn_before")}
+    assert np.all(inference["bn_before"] < inference["none"]), inference
 
 
-# --- section 3: placement ---------------------------------------------------------------------
+# --- going deeper: placement -------------------------------------------------------------------
 
 @pytest.mark.parametrize("split", SEED_SETS)
-def test_placement_verdicts(nbs, all_runs, split):
-    for key, value in nbs[split]["placement_report"](all_runs[split]).items():
-        assert value, (split, key, {n: curves(r).mean(axis=0).round(3) for n, r in all_runs[split].items()})
+def test_both_placements_work(all_runs, split):
+    none, before, after = (curves(all_runs[split][n]).mean(axis=0) for n in ("none", "bn_before", "bn_after"))
+    assert np.all(before[:2] > none[:2]) and np.all(after[:2] > none[:2]), (none, before, after)
+    assert abs(after[-1] - before[-1]) < 0.03, (before, after)
 
 
-# --- section 4: cost ------------------------------------------------------------------------
+# --- section 5: cost --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("split", SEED_SETS)
 def test_bn_costs_less_than_three_times_the_cpu_time_per_epoch(all_runs, split):
-    # Only an upper bound holds on every CPU: 1.2-1.5x quiet, above 2x on a busy machine, about 1x with
-    # ONEDNN_MAX_CPU_ISA=AVX2 (so "BN always costs more" would be false there).
-    median = {norm: np.median([s for r in all_runs[split][norm] for s in r["seconds"]]) for norm in ("none", "bn_before")}
+    # Only an upper bound holds on every CPU and load (about 1x to over 2x measured); the notebook prints the ratio.
+    median = {n: np.median([s for r in all_runs[split][n] for s in r["seconds"]]) for n in ("none", "bn_before")}
     assert median["bn_before"] < 3 * median["none"], median
 
 
 # --- section 2: learning rates ----------------------------------------------------------------
 
+RATES = [0.01, 0.1, 0.3, 0.5, 1.0, 3.0]
+
+
 @pytest.fixture(scope="module")
 def sweeps(nbs):
-    return {split: {norm: nbs[split]["learning_rate_sweep"](norm, seeds) for norm in ("none", "bn_before")}
+    return {split: {norm: np.array([[nbs[split]["train"](norm, s, learning_rate=lr, epochs=3)["val_accuracy"][-1]
+                                     for s in seeds] for lr in RATES])
+                    for norm in ("none", "bn_before")}
             for split, seeds in SEED_SETS.items()}
 
 
 @pytest.mark.parametrize("split", SEED_SETS)
-def test_learning_rate_verdicts(nbs, sweeps, split):
-    report = nbs[split]["tolerance_report"](sweeps[split])
-    assert report["best rate without BN"] in (0.1, 0.3, 0.5), report  # "0.1 here; 0.3 or even 0.5 on others"
-    for key, value in report.items():
-        if isinstance(value, bool):
-            assert value, (split, key, sweeps[split])
+def test_learning_rate_tolerance(sweeps, split):
+    none, bn = sweeps[split]["none"], sweeps[split]["bn_before"]
+    at = {lr: i for i, lr in enumerate(RATES)}
+    gain = bn.mean(axis=1) - none.mean(axis=1)
+    assert gain[at[0.01]] > 0.2, (none, bn)
+    assert gain[at[1.0]] > 0.2, (none, bn)
+    assert np.all(none[at[3.0]] < 0.15), none  # every plain run at chance
+    assert np.all(bn[at[3.0]] > 0.3), bn  # every BN run still learned
+    # "from 0.1 to 0.5 both learn" (which one is higher changes with the seed: no claim)
+    middle = slice(at[0.1], at[0.5] + 1)
+    assert min(none[middle].mean(axis=1).min(), bn[middle].mean(axis=1).min()) > 0.6, (none, bn)
 
 
-def test_learning_rates_include_the_x5_and_x30_points(nb):
-    rates = nb["LEARNING_RATES"]
-    assert {0.1, 0.5, 3.0} <= set(rates) and 0.5 / 0.1 == pytest.approx(5) and 3.0 / 0.1 == pytest.approx(30)
+def test_the_notebook_sweeps_the_rates_tested_here(nb):
+    import json
+
+    from conftest import NOTEBOOK_DIR
+    source = "".join("".join(c["source"]) for c in json.loads((NOTEBOOK_DIR / NOTEBOOK).read_text())["cells"])
+    assert f"LEARNING_RATES = {RATES}" in source
+    assert 0.5 / 0.1 == pytest.approx(5) and 3.0 / 0.1 == pytest.approx(30)
 
 
-# --- section 5: tiny batches ------------------------------------------------------------------
+def test_without_bn_a_learning_rate_of_3_diverges(nb):
+    for s in SEED_SETS[SPLIT_SEED]:
+        run = nb["train"]("none", s, learning_rate=3.0, epochs=3)
+        assert not np.isfinite(run["loss"][-1]) or run["loss"][-1] > np.log(10), run["loss"]
+        assert run["val_accuracy"][-1] < 0.15
 
-def test_batch_of_two_normalizes_to_plus_or_minus_one(nb):
-    keras = nb["keras"]
+
+# --- section 3: depth -------------------------------------------------------------------------
+
+DEPTH_SEEDS = [1, 2, 3, 4]
+
+
+@pytest.fixture(scope="module")
+def depth_runs(nb):
+    return {(depth, norm): np.array([nb["train"](norm, s, depth=depth, learning_rate=0.1, epochs=4)["val_accuracy"][-1]
+                                     for s in DEPTH_SEEDS])
+            for depth in (2, 16) for norm in ("none", "bn_before")}
+
+
+def test_two_hidden_layers_train_with_and_without_bn(depth_runs):
+    none, bn = depth_runs[2, "none"], depth_runs[2, "bn_before"]
+    assert np.all(none > 0.9) and np.all(bn > 0.9), (none, bn)
+    assert abs(bn.mean() - none.mean()) < 0.05, (none, bn)  # "BN hardly matters"
+
+
+def test_sixteen_hidden_layers_train_only_with_bn(depth_runs):
+    none, bn = depth_runs[16, "none"], depth_runs[16, "bn_before"]
+    assert np.all(none < 0.35), none
+    assert np.all(bn > 0.5), bn
+
+
+# --- section 4: tiny batches ------------------------------------------------------------------
+
+def test_batch_of_two_normalizes_to_plus_or_minus_one(keras):
     rng = np.random.default_rng(0)
-    pairs = rng.normal(size=(5, 2, 16)).astype("float32")
-    for pair in pairs:
+    for pair in rng.normal(size=(5, 2, 16)).astype("float32"):
         out = np.asarray(keras.layers.BatchNormalization()(pair, training=True))
         half_gap = np.abs(pair[0] - pair[1]) / 2  # the batch standard deviation of two values
         np.testing.assert_allclose(np.abs(out[0]), half_gap / np.sqrt(half_gap**2 + 1e-3), rtol=1e-4)
-        assert np.all(np.abs(out[0][half_gap > 0.25]) > 0.99)  # +-1 unless the two values almost coincide
+        assert np.all(np.abs(out[0][half_gap > 0.25]) > 0.99)
         np.testing.assert_array_equal(np.sign(out[0]), np.sign(pair[0] - pair[1]))
-        np.testing.assert_allclose(out[1], -out[0], rtol=1e-5)
 
 
-def test_layer_normalization_ignores_the_rest_of_the_batch(nb):
-    keras = nb["keras"]
+def test_layer_normalization_ignores_the_rest_of_the_batch(keras):
     rng = np.random.default_rng(1)
     a, b, c = rng.normal(size=(3, 16)).astype("float32")
     ln = keras.layers.LayerNormalization()
     np.testing.assert_allclose(ln(np.stack([a, b]))[0], ln(np.stack([a, c]))[0], atol=1e-6)
-    np.testing.assert_allclose(ln(np.stack([a, b]), training=True)[0], ln(a[None], training=False)[0], atol=1e-6)
+
+
+def test_group_normalization_with_one_group_is_layer_normalization(keras):
+    h = np.random.default_rng(2).normal(3, 2, size=(5, 64)).astype("float32")
+    np.testing.assert_allclose(keras.layers.GroupNormalization(groups=1)(h), keras.layers.LayerNormalization()(h),
+                               atol=1e-5)
+    manual = (h - h.mean(axis=1, keepdims=True)) / np.sqrt(h.var(axis=1, keepdims=True) + 1e-3)
+    np.testing.assert_allclose(keras.layers.LayerNormalization()(h), manual, atol=1e-5)
+
+
+def test_precise_bn_sets_population_statistics_layer_by_layer(nb):
+    run = nb["train"]("bn_before", 5, batch_size=4, epochs=1, steps_per_epoch=30)
+    model = nb["precise_bn"](run["model"], nb["x_train"][:300])
+    # independent NumPy forward pass: Dense (no bias) -> BN with the population statistics -> ReLU
+    h = nb["x_train"][:300].astype("float64")
+    dense = [layer for layer in model.layers if layer.__class__.__name__ == "Dense"]
+    bns = [layer for layer in model.layers if layer.__class__.__name__ == "BatchNormalization"]
+    assert len(bns) == 4
+    for d, bn in zip(dense, bns):
+        z = h @ np.asarray(d.kernel)
+        mean, var = z.mean(axis=0), z.var(axis=0, ddof=1)
+        np.testing.assert_allclose(np.asarray(bn.moving_mean), mean, rtol=1e-4, atol=1e-4)
+        np.testing.assert_allclose(np.asarray(bn.moving_variance), var, rtol=1e-3, atol=1e-4)
+        h = np.maximum(np.asarray(bn.gamma) * (z - mean) / np.sqrt(var + bn.epsilon) + np.asarray(bn.beta), 0)
+
+
+TINY_SETTINGS = {"epochs": 1, "steps_per_epoch": 150}
+TINY_BATCHES = [2, 4, 8, 32]
 
 
 @pytest.fixture(scope="module")
-def tiny(nb):
-    return nb["batch_size_sweep"](SEED_SETS[SPLIT_SEED])  # one seed set only: the sweep is the costliest part
+def tiny(nbs):
+    results = {}
+    for split, seeds in SEED_SETS.items():
+        ns = nbs[split]
+        small = (ns["x_train"][:600], ns["y_train"][:600], ns["x_val"], ns["y_val"])
+        for b in TINY_BATCHES:
+            rows = []
+            for s in seeds:
+                run = ns["train"]("bn_before", s, data=small, batch_size=b, **TINY_SETTINGS)
+                moving = run["val_accuracy"][-1]
+                precise = helpers.accuracy(ns["precise_bn"](run["model"], small[0]), ns["x_val"], ns["y_val"])
+                ln = ns["train"]("layer", s, data=small, batch_size=b, **TINY_SETTINGS)["val_accuracy"][-1]
+                rows.append((moving, precise, ln))
+            results[split, b] = np.array(rows)  # seeds x (moving, precise, layer)
+    return results
 
 
-def test_tiny_batch_verdicts(nb, tiny):
-    for key, value in nb["tiny_batch_report"](tiny).items():
-        assert value, (key, tiny.pivot_table(index="batch size", columns="norm", values="val acc"),
-                       tiny.groupby("batch size")[["BN inference mode", "BN batch statistics"]].mean())
+def tiny_means(tiny, split):
+    return {b: tiny[split, b].mean(axis=0) for b in TINY_BATCHES}
 
 
-def test_accuracy_in_both_modes_leaves_the_model_unchanged(nb):
-    run = nb["train"]("bn_before", 4, batch_size=4, epochs=1, steps_per_epoch=20,
-                      x=nb["x_train"][:200], y=nb["y_train"][:200])
-    model = run["model"]
-    before = [np.asarray(w).copy() for w in model.weights]
-    nb["accuracy_in_both_modes"](model, nb["x_val"][:64], nb["y_val"][:64], 4)
-    for w, old in zip(model.weights, before):
-        np.testing.assert_array_equal(np.asarray(w), old)
+@pytest.mark.parametrize("split", SEED_SETS)
+def test_bn_fails_at_batch_two_and_lags_at_four(tiny, split):
+    m = tiny_means(tiny, split)
+    moving, precise, ln = m[2]
+    assert max(moving, precise) < 0.4 and ln > 0.6, m[2]
+    assert m[4][2] - m[4][1] > 0.05, m[4]  # LayerNorm ahead of BN with precise statistics
 
 
-# --- helpers.plot_mean_band -------------------------------------------------------------------
+@pytest.mark.parametrize("split", SEED_SETS)
+def test_precise_statistics_do_not_rescue_bn(tiny, split):
+    m = tiny_means(tiny, split)
+    assert max(abs(m[b][1] - m[b][0]) for b in TINY_BATCHES) < 0.05, m
+
+
+@pytest.mark.parametrize("split", SEED_SETS)
+def test_from_batch_eight_bn_is_level_with_layer_norm(tiny, split):
+    m = tiny_means(tiny, split)
+    assert max(abs(m[b][0] - m[b][2]) for b in (8, 32)) < 0.05, m
+
+
+# --- helpers: plots ---------------------------------------------------------------------------
 
 def test_plot_mean_band_returns_axes_and_draws_a_band():
     import matplotlib
@@ -217,6 +339,23 @@ def test_plot_mean_band_rejects_bad_input(kwargs, error, match):
         helpers.plot_mean_band(**kwargs)
 
 
+@pytest.mark.parametrize("kind, shaded", [("batch", 6), ("layer", 8), ("group", 2)])
+def test_draw_normalization_axes_shades_one_statistic(kind, shaded):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    ax = helpers.draw_normalization_axes(kind, n_examples=6, n_features=8, groups=4)
+    colours = [p.get_facecolor() for p in ax.patches]
+    assert len(colours) == 48
+    assert sum(c[:3] != (1.0, 1.0, 1.0) for c in colours) == shaded
+
+
+@pytest.mark.parametrize("kwargs, match", [({"kind": "instance"}, "kind"), ({"kind": "group", "groups": 3}, "groups")])
+def test_draw_normalization_axes_rejects_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        helpers.draw_normalization_axes(**kwargs)
+
+
 # --- exercises --------------------------------------------------------------------------------
 
 def test_exercise_answers(nb):
@@ -237,13 +376,6 @@ def test_exercise_06_3_default_momentum_costs_a_few_hundredths(nbs, all_runs, sp
     assert not helpers.is_correct("06.3", -answer)
 
 
-def test_build_model_uses_the_given_momentum(nb):
-    for momentum in (0.9, 0.99):
-        model = nb["build_model"]("bn_after", momentum=momentum)
-        bn_layers = [layer for layer in model.layers if "batch_normalization" in layer.name]
-        assert len(bn_layers) == 4 and all(layer.momentum == momentum for layer in bn_layers)
-
-
 @pytest.mark.parametrize("exercise_id, wrong", [
     ("06.1", 1024), ("06.1", 256), ("06.1", 512), ("06.1", 0),
     ("06.2", 1.0), ("06.2", 0.0), ("06.2", -2.0),
@@ -253,11 +385,3 @@ def test_wrong_exercise_answers_get_a_hint(capsys, exercise_id, wrong):
     helpers.check(exercise_id, wrong)
     out = capsys.readouterr().out
     assert "not yet" in out and "Hint:" in out
-
-
-def test_without_bn_a_learning_rate_of_3_diverges(nb):
-    # "at 3.0 (x30) every one of its runs diverges (accuracy 0.1, chance; its loss is NaN or huge)"
-    for s in SEED_SETS[SPLIT_SEED]:
-        run = nb["train"]("none", s, learning_rate=3.0, epochs=3)
-        assert not np.isfinite(run["loss"][-1]) or run["loss"][-1] > np.log(10), run["loss"]
-        assert run["val_accuracy"][-1] < 0.15
