@@ -50,6 +50,14 @@ def test_steps_are_ceil_and_last_batch_is_the_remainder(n, b):
     assert helpers.steps_per_epoch(n, b, drop_remainder=True) == n // b
 
 
+def test_helper_agrees_with_math_ceil_on_a_grid():
+    """The check the notebook used to run in a cell: the helper equals ceil(N / B) on 11,700 (N, B) pairs."""
+    for n in range(0, 300):
+        for b in range(1, 40):
+            assert helpers.steps_per_epoch(n, b) == math.ceil(n / b), (n, b)
+            assert helpers.steps_per_epoch(n, b, drop_remainder=True) == math.floor(n / b), (n, b)
+
+
 def test_notebook_table_claims():
     assert helpers.batch_sizes(1000, 32)[-1] == 8 and helpers.steps_per_epoch(1000, 32) == 32
     assert helpers.batch_sizes(50, 64) == [50]
