@@ -2103,7 +2103,7 @@ def plot_bn_stages(stages: dict[str, Any], axes: Any = None, title: str | None =
     if len(axes) != len(values):
         raise ValueError(f"axes must hold one Axes per stage ({len(values)}), got {len(axes)}")
     n_features = values[0].shape[1]
-    for ax, title, batch in zip(axes, stages, values):
+    for ax, panel_title, batch in zip(axes, stages, values):
         for j in range(n_features):
             ax.plot(np.full(len(batch), j + 1.0), batch[:, j], linestyle="none", markersize=6, alpha=0.8,
                     label=f"feature {j + 1}")
@@ -2112,7 +2112,7 @@ def plot_bn_stages(stages: dict[str, Any], axes: Any = None, title: str | None =
         ax.set_xticks(range(1, n_features + 1))
         ax.set_xlim(0.5, n_features + 0.5)
         ax.set_xlabel("feature")
-        ax.set_title(title)
+        ax.set_title(panel_title)
     if new_figure:
         fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=n_features + 1)
         fig.suptitle(title if title is not None else f"One batch of {len(values[0])} samples through batch normalization")

@@ -530,7 +530,8 @@ def test_plot_bn_stages_draws_one_panel_per_stage():
 
     x = notebook_batch(0)
     axes = helpers.plot_bn_stages({"a": x, "b": x - x.mean(axis=0)}, title="two stages")
-    assert len(axes) == 2 and axes[0].get_title() == "a"
+    assert len(axes) == 2 and axes[0].get_title() == "a" and axes[1].get_title() == "b"
+    assert axes[0].figure.get_suptitle() == "two stages"
     assert axes[0].figure.get_size_inches()[0] <= 7.4
     assert len(axes[1].get_lines()) == 2 * x.shape[1]  # the samples and the mean of each feature
     fig, given = plt.subplots(1, 2)
