@@ -1,6 +1,8 @@
 """Notebook 02's claims, checked across seeds with the notebook's own functions (cells tagged reused-in-tests).
 
-Timing claims are checked as generous ratios on a minimal pair, never as absolute times.
+Timing claims are checked as generous ratios of raw measurements against thresholds written here, never as
+absolute times; each timing is the fastest of several repeats (helpers.seconds_per_update), so a busy machine
+can only make the slow side slower. Bounds that hold on a CPU only are skipped on a GPU.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from conftest import notebook_namespace
 
 NOTEBOOK = "02_batch_size_tradeoffs.ipynb"
 SEEDS = (0, 1, 2)
+RACE = (8, 32, 128, 512)
 
 
 @pytest.fixture(scope="module")
@@ -20,23 +23,31 @@ def nb():
     return notebook_namespace(NOTEBOOK, seed=SEEDS[0])
 
 
+@pytest.fixture(scope="module")
+def on_gpu():
+    import tensorflow as tf
+
+    return bool(tf.config.list_physical_devices("GPU"))
+
+
 # ---------------------------------------------------------------- 1. speed
 
 @pytest.fixture(scope="module")
-def speed_ratios(nb):
-    """B = 1 versus B = the whole subset, on a subset of 512 images, once per seed."""
-    x, y = nb["x_train"][:512], nb["y_train"][:512]
-    ratios = []
-    for seed in SEEDS:
-        nb["restart"](nb["model"], seed, 0.1)
-        slow = nb["seconds_per_epoch"](nb["model"], x, y, 1)
-        fast = nb["seconds_per_epoch"](nb["model"], x, y, len(x), repeats=3)
-        ratios.append(slow / fast)
-    return ratios
+def update_seconds(nb):
+    """Seconds per update at B = 1, the race's batch sizes and B = N, measured once here."""
+    model, x, y = nb["model"], nb["x_train"], nb["y_train"]
+    return {b: helpers.seconds_per_update(model, x, y, b) for b in (1, *RACE, nb["N"])}
 
 
-def test_whole_set_batch_is_at_least_5x_faster_per_epoch_than_batch_1(speed_ratios):
-    assert min(speed_ratios) >= 5, speed_ratios
+def test_whole_set_epoch_is_at_least_5x_faster_than_batch_1(nb, update_seconds):
+    n = nb["N"]
+    epoch_1, epoch_n = update_seconds[1] * n, update_seconds[n]  # 1,024 updates of 1 sample vs 1 update of 1,024
+    assert epoch_1 >= 5 * epoch_n, (epoch_1, epoch_n)
+
+
+def test_an_update_on_more_samples_costs_less_than_proportionally_more(update_seconds):
+    """Why bigger batches are faster per sample: 512x the samples per update costs far less than 512x the time."""
+    assert update_seconds[512] < 100 * update_seconds[1], update_seconds
 
 
 # ---------------------------------------------------------------- 2. memory
@@ -55,7 +66,7 @@ def test_largest_batch_that_fits_a_budget(nb):
     fits, est, sizes = nb["largest_batch_that_fits"], nb["training_memory_bytes"], nb["LAYER_SIZES"]
     budget = 2 * 2**20
     b = fits(budget, sizes)
-    assert b == 302
+    assert b == 302  # (2,097,152 - 680,016) // 4,688 by hand
     assert sum(est(sizes, b)) <= budget < sum(est(sizes, b + 1))
     assert fits(1000, sizes) == 0  # a budget smaller than the weights fits nothing
     assert fits(8 * 2**20, [64, 512, 512, 10], optimizer_slots=2) == 406  # exercise 02.1
@@ -86,9 +97,7 @@ def test_measured_peak_grows_linearly_with_fewer_bytes_per_sample(nb, peaks):
     _, measured = peaks
     growth = (measured[16384] - measured[256]) / (16384 - 256)
     per_sample = nb["training_memory_bytes"](nb["LAYER_SIZES"], 1)[1]
-    without_input_gradient = per_sample - 64 * 4
-    assert without_input_gradient == 4_432
-    assert 0.5 * per_sample < growth < without_input_gradient, (growth, measured)
+    assert 0.5 * per_sample < growth < per_sample - 64 * 4, (growth, measured)
     assert 3.0 < measured[16384] / measured[4096] < 4.5, measured  # about proportional to B
 
 
@@ -96,126 +105,119 @@ def test_cpu_allocator_reports_in_coarse_steps(peaks):
     device, measured = peaks
     if not device.startswith("CPU"):
         pytest.skip("the step size is a property of the CPU allocator")
-    assert all(p % 131_072 == 0 for p in measured.values()), measured  # multiples of 128 KiB ...
-    assert sum(p % 262_144 == 0 for p in measured.values()) >= len(measured) / 2, measured  # ... most of 256 KiB
+    assert all(p % 131_072 == 0 for p in measured.values()), measured  # multiples of 128 KiB
 
 
-# ---------------------------------------------------------------- 3. per epoch / per update / per second
-
-@pytest.fixture(scope="module")
-def curves(nb):
-    out = {}
-    for seed in SEEDS:
-        out[seed] = {b: nb["train"](nb["model"], b, 0.1, 3, seed, also_at=[6, 48]) for b in (8, 64, 512)}
-    return out
-
-
-def test_per_epoch_smaller_batch_reaches_lower_loss(curves):
-    for seed, runs in curves.items():
-        final = [runs[b].losses[-1] for b in (8, 64, 512)]
-        assert final[0] < final[1] < final[2], (seed, final)
-
-
-def test_per_update_8x_samples_buy_more_but_less_than_2x_progress(nb, curves):
-    loss_after = nb["loss_after"]
-    for seed, runs in curves.items():
-        start = runs[8].losses[0]
-        gain = (start - loss_after(runs[64], 48)) / (start - loss_after(runs[8], 48))
-        assert 1 < gain < 2, (seed, gain)
-
-
-def test_per_second_batch_8_reaches_batch_512s_final_loss_at_least_3x_sooner(nb, curves):
-    """On this CPU (observed 6x to 21x); on a GPU it would not hold, and the notebook says so."""
-    for seed, runs in curves.items():
-        target = runs[512].losses[-1]
-        time_512 = nb["seconds_to_reach"](runs[512], 512, target)
-        time_8 = nb["seconds_to_reach"](runs[8], 8, target)
-        assert time_512 > 3 * time_8, (seed, time_8, time_512)
-
-
-def test_batch_8_needs_more_updates_than_batch_512_to_reach_its_final_loss(nb, curves):
-    """Why a GPU, where a step costs about the same at any size, would favour B = 512."""
-    for seed, runs in curves.items():
-        assert nb["loss_after"](runs[8], 6) > runs[512].losses[-1], seed
-
-
-def test_recorder_counts_every_update(curves):
-    for runs in curves.values():
-        for b, rec in runs.items():
-            assert rec.updates[-1] == 3 * helpers.steps_per_epoch(1024, b)
-            assert rec.updates[0] == 0 and len(rec.epoch_seconds) == 3
-
-
-# ---------------------------------------------------------------- 4. gradient noise
+# ---------------------------------------------------------------- 3. gradient noise
 
 @pytest.fixture(scope="module")
 def noise(nb):
     out = {}
     batches = 2 ** np.arange(0, 9)
-    n = nb["N"]
     for seed in SEEDS:
-        nb["train"](nb["model"], 64, 0.1, 1, seed)
-        variance = nb["gradient_variance"](batches, draws=32, rng=np.random.default_rng(seed))
-        out[seed] = (batches, variance, (n - batches) / (n - 1))
+        helpers.restart(nb["model"], seed, 0.1)
+        nb["model"].fit(nb["x_train"], nb["y_train"], batch_size=64, epochs=1, verbose=0)
+        variance, full = nb["gradient_variance"](batches, draws=32, rng=np.random.default_rng(seed))
+        out[seed] = (batches, variance, full)
     return out
 
 
-def test_gradient_variance_slope_is_minus_one_after_correction(noise):
-    for seed, (batches, variance, correction) in noise.items():
-        slope = helpers.log_log_slope(batches, variance / correction)
-        assert abs(slope + 1) < 0.1, (seed, slope)
-        assert round(slope, 1) == -1.0
-
-
-def test_gradient_variance_falls_about_4x_from_batch_1_to_4(noise):
+def test_gradient_variance_falls_like_1_over_b(noise):
     for seed, (batches, variance, _) in noise.items():
-        assert 3.5 <= round(variance[0] / variance[2]) <= 4.5, (seed, variance[0] / variance[2])
+        slope = helpers.log_log_slope(batches, variance)
+        assert abs(slope + 1) < 0.1, (seed, slope)
+        assert f"{slope:.1f}" == "-1.0"
 
 
-def test_correction_shifts_the_slope_by_a_fixed_small_amount(noise):
-    """Dividing by the correction adds slope(log B, log 1/correction) to any fit: 0.04, as printed."""
-    for seed, (batches, variance, correction) in noise.items():
-        shift = helpers.log_log_slope(batches, variance / correction) - helpers.log_log_slope(batches, variance)
-        assert shift == pytest.approx(helpers.log_log_slope(batches, 1 / correction))
-        assert round(shift, 2) == 0.04, (seed, shift)
-        assert correction[batches <= 64].min() > 0.93 and round(correction[-1], 2) == 0.75
+def test_4x_the_batch_divides_variance_by_about_4_and_noise_by_about_2(noise):
+    for seed, (_, variance, _) in noise.items():
+        ratio = variance[0] / variance[2]
+        assert 3.0 <= ratio < 5.0 and round(ratio) == 4, (seed, ratio)
+        assert round(np.sqrt(ratio)) == 2, (seed, ratio)
 
 
-@pytest.fixture(scope="module")
-def variance_256_512(nb):
-    """Exercise 02.2's measurement: variance at B = 256 over variance at B = 512, once per seed."""
-    out = {}
-    for seed in SEEDS:
-        nb["train"](nb["model"], 64, 0.1, 1, seed)
-        v256, v512 = nb["gradient_variance"]([256, 512], draws=64, rng=np.random.default_rng(seed))
-        out[seed] = v256 / v512
-    return out
+def test_gradient_noise_scale_is_of_the_order_of_100(noise):
+    """Variance at B = 1 over the squared full gradient; observed 70 to 82 for seeds 0-3 and 42."""
+    for seed, (_, variance, full) in noise.items():
+        assert 30 < variance[0] / np.sum(full**2) < 300, seed
 
 
-def test_exercise_02_2_measured_factor_matches_the_corrected_prediction(variance_256_512):
-    """Prediction 3 with the correction (2 without it); observed 2.6 to 3.2 over 12 seeds."""
-    for seed, ratio in variance_256_512.items():
-        assert abs(ratio / 3 - 1) < 0.2, (seed, ratio)
+def test_full_gradient_is_the_mean_of_two_half_batch_gradients(nb, noise):
+    """The loss is a batch mean: the gradient on all N is the average of the gradients on two halves."""
+    x, y, n = nb["x_train"], nb["y_train"], nb["N"]
+    g = nb["flat_gradient"]
+    full = g(x, y).numpy()
+    halves = (g(x[: n // 2], y[: n // 2]).numpy() + g(x[n // 2:], y[n // 2:]).numpy()) / 2
+    np.testing.assert_allclose(halves, full, rtol=1e-3, atol=1e-6)
 
 
-# ---------------------------------------------------------------- 5. learning rate and batch size
+# ---------------------------------------------------------------- 4. learning rate and batch size
 
 @pytest.fixture(scope="module")
 def scaling(nb):
-    return {seed: nb["scaling_experiment"](seed) for seed in SEEDS}
+    train = nb["loss_after_training"]
+    return {seed: {(b, lr): train(b, lr, seed) for b, lr in [(32, 0.05), (128, 0.05), (128, 0.2)]} for seed in SEEDS}
 
 
-def test_same_lr_bigger_batch_learns_less_per_epoch(scaling):
-    for seed, losses in scaling.items():
-        assert losses[(128, 0.05)] > losses[(32, 0.05)], (seed, losses)
-        assert losses[(512, 0.05)] > losses[(128, 0.05)], (seed, losses)
+def test_same_lr_bigger_batch_learns_less_and_4x_lr_recovers_at_least_80_percent(scaling):
+    for seed, loss in scaling.items():
+        gap = loss[(128, 0.05)] - loss[(32, 0.05)]
+        assert gap > 0.5, (seed, loss)
+        assert (loss[(128, 0.05)] - loss[(128, 0.2)]) / gap >= 0.8, (seed, loss)
 
 
-def test_linear_scaling_recovers_most_at_4x_but_not_at_16x(nb, scaling):
-    for seed, losses in scaling.items():
-        assert nb["recovered"](losses, 4) >= 0.8, (seed, losses)
-        assert nb["recovered"](losses, 16) < 0.6, (seed, losses)
+# ---------------------------------------------------------------- 5. the fair race
 
+@pytest.fixture(scope="module")
+def race(nb):
+    lrs = nb["race_lr"]
+    assert lrs == {b: 0.05 * b / 32 for b in RACE}  # the linear rule from B = 32, lr = 0.05
+    out = {}
+    for seed in SEEDS:
+        recs = {b: nb["train_to_target"](b, lrs[b], seed) for b in RACE}
+        assert all(r.reached for r in recs.values()), seed
+        out[seed] = {b: r.updates[-1] for b, r in recs.items()}
+    return out
+
+
+def test_race_target_is_real_training(nb):
+    assert nb["TARGET_LOSS"] <= 1.0
+
+
+def test_up_to_128_four_times_the_batch_needs_about_four_times_fewer_updates(race):
+    """Observed 3.7 to 4.2 for seeds 0-3 and 42."""
+    for seed, updates in race.items():
+        for b in (8, 32):
+            assert 3 <= updates[b] / updates[4 * b] <= 5, (seed, updates)
+
+
+def test_from_128_to_512_less_than_2x_fewer_updates(race):
+    """Past the critical batch size: observed 1.2 to 1.6 for seeds 0-3 and 42."""
+    for seed, updates in race.items():
+        assert updates[128] / updates[512] < 2, (seed, updates)
+        assert updates[512] * 512 > 1.5 * updates[128] * 128, (seed, updates)  # many more epochs
+
+
+def test_from_128_to_512_less_than_2x_fewer_updates_even_at_other_learning_rates(nb, race):
+    """The notebook: 0.2 or 0.4 smooth B = 512's curve but still need more than half of B = 128's updates."""
+    for seed, updates in race.items():
+        for lr in (0.2, 0.4):
+            rec = nb["train_to_target"](512, lr, seed)
+            assert rec.reached and 2 * rec.updates[-1] > updates[128], (seed, lr, rec.updates[-1], updates)
+
+
+def test_per_second_a_middle_batch_reaches_the_target_first(race, update_seconds, on_gpu):
+    """On this CPU (observed margins about 2x over B = 512 and 3x over B = 8 on a busy 2-core machine)."""
+    if on_gpu:
+        pytest.skip("on a GPU an update costs about the same up to large batches; the notebook says so")
+    for seed, updates in race.items():
+        seconds = {b: updates[b] * update_seconds[b] for b in RACE}
+        best_middle = min(seconds[32], seconds[128])
+        assert seconds[8] > 1.5 * best_middle, (seed, seconds)
+        assert seconds[512] > 1.2 * best_middle, (seed, seconds)
+
+
+# ---------------------------------------------------------------- going deeper: generalization
 
 @pytest.fixture(scope="module")
 def generalization(nb):
@@ -233,7 +235,101 @@ def test_large_batch_needs_more_epochs_to_reach_the_target(generalization):
         assert runs[512]["epochs"] > runs[32]["epochs"], (seed, runs)
 
 
-# ---------------------------------------------------------------- helpers and exercises
+# ---------------------------------------------------------------- helpers
+
+def test_restart_gives_the_same_fresh_weights_for_a_seed_and_resets_the_optimizer(nb):
+    model, x, y = nb["model"], nb["x_train"], nb["y_train"]
+    helpers.restart(model, 3, 0.1)
+    first = [w.copy() for w in model.get_weights()]
+    model.fit(x[:64], y[:64], batch_size=32, epochs=1, verbose=0)
+    assert int(model.optimizer.iterations.numpy()) == 2
+    assert not np.allclose(first[0], model.get_weights()[0])
+    helpers.restart(model, 3, 0.25)
+    for a, b in zip(first, model.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert int(model.optimizer.iterations.numpy()) == 0
+    assert float(model.optimizer.learning_rate.numpy()) == pytest.approx(0.25)
+    helpers.restart(model, 4, 0.25)
+    assert not np.allclose(first[0], model.get_weights()[0])
+
+
+def test_restart_refuses_nonsense(nb, keras):
+    model = nb["model"]
+    with pytest.raises(TypeError, match="keras.Model"):
+        helpers.restart("model", 0, 0.1)
+    with pytest.raises(TypeError, match="seed"):
+        helpers.restart(model, 1.5, 0.1)
+    with pytest.raises(ValueError, match="seed"):
+        helpers.restart(model, -1, 0.1)
+    for bad in (0, -0.1, float("nan"), "0.1"):
+        with pytest.raises(ValueError, match="learning_rate"):
+            helpers.restart(model, 0, bad)
+    uncompiled = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+    with pytest.raises(ValueError, match="compile"):
+        helpers.restart(uncompiled, 0, 0.1)
+
+
+def test_loss_recorder_measures_every_k_updates_and_stops_at_the_target(nb):
+    model, x, y, loss_fn = nb["model"], nb["x_train"], nb["y_train"], nb["loss_fn"]
+    helpers.restart(model, 0, 0.1)
+    rec = helpers.loss_recorder(x, y, loss_fn, every=4)
+    model.fit(x, y, batch_size=64, epochs=1, verbose=0, callbacks=[rec])
+    assert rec.updates == list(range(0, 17, 4)) and not rec.reached
+    assert rec.losses[-1] == pytest.approx(float(loss_fn(y, model.predict_on_batch(x))), rel=1e-5)
+    helpers.restart(model, 0, 0.1)
+    stop = helpers.loss_recorder(x, y, loss_fn, stop_at=rec.losses[2])  # the loss after 8 updates
+    model.fit(x, y, batch_size=64, epochs=3, verbose=0, callbacks=[stop])
+    assert stop.reached and stop.updates[-1] == 8 and int(model.optimizer.iterations.numpy()) == 8
+
+
+def test_loss_recorder_refuses_nonsense(nb):
+    x, y, loss_fn = nb["x_train"], nb["y_train"], nb["loss_fn"]
+    with pytest.raises(ValueError, match="same length"):
+        helpers.loss_recorder(x, y[:10], loss_fn)
+    with pytest.raises(TypeError, match="loss_fn"):
+        helpers.loss_recorder(x, y, "cross-entropy")
+    for bad in (0, 2.5, True):
+        with pytest.raises(ValueError, match="every"):
+            helpers.loss_recorder(x, y, loss_fn, every=bad)
+    with pytest.raises(ValueError, match="stop_at"):
+        helpers.loss_recorder(x, y, loss_fn, stop_at="1.0")
+
+
+def test_seconds_per_update_times_single_updates(nb):
+    model, x, y = nb["model"], nb["x_train"], nb["y_train"]
+    helpers.restart(model, 0, 0.1)
+    seconds = helpers.seconds_per_update(model, x[:100], y[:100], 64, updates=3)  # cycles through the 100 samples
+    assert 0 < seconds < 1 and int(model.optimizer.iterations.numpy()) == 3
+
+
+def test_seconds_per_update_refuses_nonsense(nb):
+    model, x, y = nb["model"], nb["x_train"], nb["y_train"]
+    with pytest.raises(ValueError, match="batch_size"):
+        helpers.seconds_per_update(model, x, y, 0)
+    for bad in (1, 2.0, True):
+        with pytest.raises(ValueError, match="updates"):
+            helpers.seconds_per_update(model, x, y, 8, updates=bad)
+    with pytest.raises(ValueError, match="same length"):
+        helpers.seconds_per_update(model, x, y[:5], 8)
+
+
+def test_plot_loglog_returns_its_axes_and_refuses_nonsense():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    x = np.array([1, 2, 4])
+    ax = helpers.plot_loglog(x, {"m": 1 / x}, {"1/B": 1 / x}, xlabel="B", ylabel="v", title="t")
+    assert ax.get_xscale() == "log" and ax.get_title() == "t" and len(ax.get_lines()) == 2
+    with pytest.raises(ValueError, match="at least one"):
+        helpers.plot_loglog(x, {}, xlabel="B", ylabel="v", title="t")
+    with pytest.raises(ValueError, match="'m'"):
+        helpers.plot_loglog(x, {"m": [1, 2]}, xlabel="B", ylabel="v", title="t")
+    with pytest.raises(ValueError, match="> 0"):
+        helpers.plot_loglog(x, {"m": [1, 0, 2]}, xlabel="B", ylabel="v", title="t")
+    plt.close("all")
+
 
 def test_log_log_slope_and_its_bad_input():
     x = np.array([1.0, 2.0, 4.0, 8.0])
@@ -254,9 +350,17 @@ def test_epoch_timer_records_one_duration_per_epoch():
     assert len(timer.seconds) == 1 and timer.seconds[0] >= 0
 
 
-@pytest.mark.parametrize("exercise_id, right", [("02.1", 406), ("02.2", 3), ("02.2", 3.0), ("02.3", 0.09), ("02.4", 0.4)])
+# ---------------------------------------------------------------- exercises
+
+@pytest.mark.parametrize("exercise_id, right", [("02.1", 406), ("02.2", 0.48), ("02.3", 0.09), ("02.4", 0.4)])
 def test_exercise_right_answers(exercise_id, right):
     assert helpers.is_correct(exercise_id, right)
+
+
+def test_exercise_02_2_answer_by_hand():
+    """400 updates x 1.5 ms = 0.6 s at B = 32; 80 x 6 ms = 0.48 s at B = 256: the faster is 0.48 s."""
+    assert helpers.is_correct("02.2", 80 * 0.006)
+    assert not helpers.is_correct("02.2", 400 * 0.0015)
 
 
 @pytest.mark.parametrize("exercise_id, wrong, hint_word", [
@@ -265,10 +369,11 @@ def test_exercise_right_answers(exercise_id, right):
     ("02.1", 256, "power of two"),
     ("02.1", 300, "subtract"),
     ("02.1", 406.5, "whole number"),
-    ("02.2", 2, "1/B alone"),
-    ("02.2", 1.5, "correction alone"),
-    ("02.2", 1 / 3, "other way round"),
-    ("02.2", 4, "(N - B) / (N - 1)"),
+    ("02.2", 0.6, "B = 256's too"),
+    ("02.2", 480, "milliseconds"),
+    ("02.2", 0.12, "difference"),
+    ("02.2", 1.25, "ratio"),
+    ("02.2", 0.3, "updates x seconds per update"),
     ("02.3", 0.18, "1/sqrt(B)"),
     ("02.3", 1.44, "goes down"),
     ("02.4", 0.05, "changes the learning rate"),
@@ -280,5 +385,5 @@ def test_exercise_wrong_answers_get_a_hint_without_the_answer(capsys, exercise_i
     helpers.check(exercise_id, wrong)
     out = capsys.readouterr().out
     assert "Hint:" in out and hint_word in out
-    right = {"02.1": "406", "02.2": "3", "02.3": "0.09", "02.4": "0.4"}[exercise_id]
+    right = {"02.1": "406", "02.2": "0.48", "02.3": "0.09", "02.4": "0.4"}[exercise_id]
     assert right not in out.split("Hint:")[1]
