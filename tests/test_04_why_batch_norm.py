@@ -163,6 +163,15 @@ def nb_batch(seed):
     return (x - x.mean(axis=0)) / x.std(axis=0)
 
 
+def test_glorot_uniform_keeps_the_initial_8_by_6_kernel_within_0_65(keras):
+    """The prose: initial weights within +-sqrt(6 / (8 + 6)) ~ 0.65, so 20 is about 30 times the largest."""
+    limit = np.sqrt(6 / (8 + 6))
+    assert 0.65 < limit < 0.66 and 29 < 20 / limit < 31
+    for seed in SWEEP:
+        plain, _ = helpers.build_small_networks(seed)
+        assert np.abs(plain.get_layer("hidden_1").kernel.numpy()).max() <= limit
+
+
 def test_small_networks_share_their_dense_layers():
     plain, with_bn = helpers.build_small_networks(0)
     for name in ("hidden_1", "hidden_2", "hidden_3", "output"):
