@@ -1651,6 +1651,11 @@ def plot_depth_statistics(depth: dict[str, dict[str, np.ndarray]], axes: Any = N
     Returns
     -------
     array of matplotlib Axes
+
+    Raises
+    ------
+    TypeError
+        If `depth` is not a non-empty dict.
     """
     import matplotlib.pyplot as plt
 
@@ -1847,6 +1852,11 @@ def plot_figure1(runs: dict[str, dict[str, Any]], unit: int = 0, axes: Any = Non
     Returns
     -------
     dict of matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        If `runs` is not a dict of two runs.
     """
     import matplotlib.pyplot as plt
 
@@ -2279,9 +2289,14 @@ def train_run(model: Any, data: tuple, seed: int, learning_rate: float = 0.05, b
     if steps_per_epoch is not None:
         batches = batches.repeat()
     recorder = _Recorder()
-    history = model.fit(batches.batch(batch_size), epochs=epochs, steps_per_epoch=steps_per_epoch,
-                        shuffle=False, verbose=0, callbacks=[recorder])
-    probabilities = np.asarray(model(x, training=False))[np.arange(len(y)), np.asarray(y)]  # eager: no retracing
+    logger, level = tf.get_logger(), tf.get_logger().level
+    logger.setLevel("ERROR")  # each new model traces its predict function once: no retracing warnings for that
+    try:
+        history = model.fit(batches.batch(batch_size), epochs=epochs, steps_per_epoch=steps_per_epoch,
+                            shuffle=False, verbose=0, callbacks=[recorder])
+        probabilities = np.asarray(model.predict_on_batch(x))[np.arange(len(y)), np.asarray(y)]
+    finally:
+        logger.setLevel(level)
     return {"loss": history.history["loss"], "val_accuracy": recorder.accuracy, "seconds": recorder.seconds,
             "train_loss_inference": float(-np.mean(np.log(np.clip(probabilities, 1e-7, None)))), "model": model}
 
@@ -2308,7 +2323,7 @@ def accuracy(model: Any, x: Any, y: Any) -> float:
     """
     if len(x) != len(y) or len(x) == 0:
         raise ValueError(f"x and y must be non-empty and of equal length, got {len(x)} and {len(y)}")
-    predicted = np.argmax(np.asarray(model(x, training=False)), axis=1)  # an eager call: no tf.function to retrace
+    predicted = np.argmax(model.predict_on_batch(x), axis=1)
     return float(np.mean(predicted == np.asarray(y)))
 
 

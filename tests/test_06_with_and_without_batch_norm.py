@@ -159,7 +159,7 @@ def test_bn_costs_less_than_three_times_the_cpu_time_per_epoch(all_runs, split):
 
 # --- section 2: learning rates ----------------------------------------------------------------
 
-RATES = [0.01, 0.1, 0.3, 0.5, 1.0, 3.0]
+RATES = [0.01, 0.1, 0.5, 1.0, 3.0]
 
 
 @pytest.fixture(scope="module")
@@ -207,19 +207,13 @@ DEPTH_SEEDS = [1, 2, 3, 4]
 
 @pytest.fixture(scope="module")
 def depth_runs(nb):
-    return {(depth, norm): np.array([nb["train"](norm, s, depth=depth, learning_rate=0.1, epochs=4)["val_accuracy"][-1]
-                                     for s in DEPTH_SEEDS])
-            for depth in (2, 16) for norm in ("none", "bn_before")}
-
-
-def test_two_hidden_layers_train_with_and_without_bn(depth_runs):
-    none, bn = depth_runs[2, "none"], depth_runs[2, "bn_before"]
-    assert np.all(none > 0.9) and np.all(bn > 0.9), (none, bn)
-    assert abs(bn.mean() - none.mean()) < 0.05, (none, bn)  # "BN hardly matters"
+    return {norm: np.array([nb["train"](norm, s, depth=16, learning_rate=0.1, epochs=4)["val_accuracy"][-1]
+                            for s in DEPTH_SEEDS])
+            for norm in ("none", "bn_before")}
 
 
 def test_sixteen_hidden_layers_train_only_with_bn(depth_runs):
-    none, bn = depth_runs[16, "none"], depth_runs[16, "bn_before"]
+    none, bn = depth_runs["none"], depth_runs["bn_before"]
     assert np.all(none < 0.35), none
     assert np.all(bn > 0.5), bn
 
