@@ -251,14 +251,13 @@ def lab_session(tmp_path_factory):
     proc, url = start_lab(root, home)
     try:
         record["url"] = url
-        record["kernels"] = lambda: [p.cmdline() for p in psutil.Process(proc.pid).children(recursive=True)
-                                     if "ipykernel_launcher" in " ".join(p.cmdline())]
         with bh.Chromium(exe, timeout=TIMEOUT) as browser:
             page = Page(browser, url)
             page.wait("the notebook with its kernel idle", idle)
             time.sleep(3)  # JupyterLab's start-up notifications and metadata updates come within a second or two
             record["opened"] = page.js(_STATE_JS)
-            record["kernel_cmdlines"] = record["kernels"]()
+            record["kernel_cmdlines"] = [p.cmdline() for p in psutil.Process(proc.pid).children(recursive=True)
+                                         if "ipykernel_launcher" in " ".join(p.cmdline())]
             page.screenshot(shots / "lab_start_notebook.png")
 
             # The learner runs the setup cell and every cell after it down to the environment check.
@@ -271,6 +270,7 @@ def lab_session(tmp_path_factory):
                 lambda c: ENV_OK.search(c["fresh"]) and re.fullmatch(r"\[\d+\]:", c["prompt"]),
                 _CELL_JS % (_CELLS_JS, check))
             record["after"] = page.wait("the kernel idle after the run", idle)
+            page.js(f"{_CELLS_JS}[{check}].scrollIntoView({{block: 'center'}}); true")
             page.screenshot(shots / "lab_environment_check.png")
     finally:
         stop_lab(proc)
