@@ -95,7 +95,7 @@ if [ -e "$venv" ]; then
         say "$needs."
         choose
         if [ -n "$chosen" ]; then
-            say "Rebuild it (make uses $chosen, Python $chosen_version): rm -rf $venv && make $target"
+            say "Rebuild it (make uses $chosen, Python $chosen_version): rm -rf $venv && make $target${python:+ PYTHON=$python}"
         else
             say "found: $found"
             how_to_get_one
