@@ -2007,20 +2007,44 @@ def _three_counts(answer: Any) -> tuple[int, int, int]:
     return tuple(int(count) for count in counts)
 
 
-@exercise("05.1", expects="a number (the moving mean after 100 steps)")
+def _two_numbers(answer: Any) -> tuple[float, float]:
+    """Return `answer` as a tuple of two floats; raise TypeError for anything else."""
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        raise TypeError(f"expected a tuple of two numbers, got {type(answer).__name__}")
+    return _as_number(answer[0]), _as_number(answer[1])
+
+
+def rounded(values: Any, decimals: int = 4) -> np.ndarray:
+    """Round numbers for printing, showing -0.0 as 0.0.
+
+    Parameters
+    ----------
+    values : array-like of numbers
+        What to round.
+    decimals : int, default 4
+        Decimals to keep (0 or more).
+
+    Returns
+    -------
+    numpy.ndarray
+        The rounded values; a value that rounds to zero is +0.0, never -0.0.
+
+    Raises
+    ------
+    TypeError
+        If `decimals` is not an int.
+    ValueError
+        If `decimals` is negative.
+    """
+    if isinstance(decimals, bool) or not isinstance(decimals, (int, np.integer)):
+        raise TypeError(f"decimals must be an int, got {type(decimals).__name__}")
+    if decimals < 0:
+        raise ValueError(f"decimals must be 0 or more, got {decimals}")
+    return np.round(np.asarray(values, dtype=float), decimals) + 0.0  # adding +0.0 turns -0.0 into 0.0
+
+
+@exercise("05.1", expects="a number (the layer's output at inference)")
 def _check_05_1(answer: Any) -> str | None:
-    value = _as_number(answer)
-    expected = 5.0 * (1.0 - 0.99**100)
-    if abs(value - 5.0) < 1e-6:
-        return "the moving mean does not jump to the batch mean: each step moves it only 1% of the remaining way."
-    if abs(value - 5.0 * 0.99**100) < 1e-3:
-        return "that is the part of the distance still left to go; the moving mean has covered the rest."
-    return hint_for_number(value, expected, "apply moving = moving * 0.99 + 5.0 * 0.01 a hundred times, "
-                                            "starting from 0 (a loop, or a closed form in 0.99**100).", rel_tol=1e-4)
-
-
-@exercise("05.2", expects="a number (the layer's output at inference)")
-def _check_05_2(answer: Any) -> str | None:
     value = _as_number(answer)
     expected = 2.0 * (10.0 - 4.0) / np.sqrt(9.0 + 1e-3) + 1.0
     if abs(value - 5.0) < 1e-9:
@@ -2032,6 +2056,16 @@ def _check_05_2(answer: Any) -> str | None:
     if abs(value - expected) < 1e-3:
         return "very close: give at least five significant digits (rounded, not cut off), or the unrounded value."
     return "at inference the layer uses moving_mean and moving_variance, not statistics of the input."
+
+
+@exercise("05.2", expects="a number (the variance the paper uses at inference)")
+def _check_05_2(answer: Any) -> str | None:
+    value = _as_number(answer)
+    if abs(value - 2.1) < 1e-9:
+        return "that is what Keras keeps; the paper corrects the average of biased batch variances first."
+    if abs(value - 2.1 * 7 / 8) < 1e-9:
+        return "the correction makes the variance larger, not smaller: the biased variance underestimates."
+    return hint_for_number(value, 2.1 * 8 / 7, "multiply by m / (m - 1) with m the batch size.", rel_tol=1e-6)
 
 
 @exercise("05.3", expects="a tuple of three integers (numbers_per_statistic, trainable, non_trainable)")
@@ -2055,14 +2089,23 @@ def _check_05_3(answer: Any) -> str | None:
     return None
 
 
-@exercise("05.4", expects="a number (the variance the paper uses at inference)")
+@exercise("05.4", expects="a tuple of two numbers (new_kernel, new_bias)")
 def _check_05_4(answer: Any) -> str | None:
-    value = _as_number(answer)
-    if abs(value - 2.1) < 1e-9:
-        return "that is what Keras keeps; the paper corrects the average of biased batch variances first."
-    if abs(value - 2.1 * 7 / 8) < 1e-9:
-        return "the correction makes the variance larger, not smaller: the biased variance underestimates."
-    return hint_for_number(value, 2.1 * 8 / 7, "multiply by m / (m - 1) with m the batch size.", rel_tol=1e-6)
+    kernel, bias = _two_numbers(answer)
+    scale = 2.0 / 3.0  # gamma / sqrt(variance + 0)
+    if abs(kernel - 3.0 * scale) > 1e-4:
+        if abs(kernel - 3.0 * 2.0 / 9.0) < 1e-4:
+            return "divide gamma by the standard deviation, sqrt(9) = 3, not by the variance."
+        if abs(kernel - 3.0 / scale) < 1e-4:
+            return "the kernel is multiplied by gamma / sqrt(variance), not divided by it."
+        return "multiply the kernel by s = gamma / sqrt(moving_variance + eps)."
+    if abs(bias - ((0.5 - 4.0) * scale + 1.0)) <= 1e-4:
+        return None
+    if abs(bias - (0.5 * scale + 1.0)) < 1e-4:
+        return "the kernel is right; the bias must also lose the moving mean: (bias - moving_mean) * s + beta."
+    if abs(bias - (0.5 - 4.0) * scale) < 1e-4:
+        return "the kernel is right; BN's beta still has to be added to the new bias."
+    return "the kernel is right; the new bias is (bias - moving_mean) * s + beta, to at least four decimals."
 
 
 def plot_bn_stages(stages: dict[str, Any], axes: Any = None, title: str | None = None) -> Any:
