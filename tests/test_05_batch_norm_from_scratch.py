@@ -182,6 +182,19 @@ def test_inference_uses_moving_statistics_and_differs_from_training(nb, fitted):
     assert np.abs(nb["batch_norm_inference"](x, 1.0, 0.0, mean, var).mean(axis=0)).min() > 1.0
 
 
+def test_gap_between_modes_is_mostly_the_lagging_averages(nb, fitted):
+    """The notebook's printed gap: large after a few steps, at least 4 times smaller with the data's own statistics."""
+    bn, x_all = fitted["bn"], fitted["x"].astype(np.float64)
+    probe = x_all[:20]
+    gamma, beta, mean, var = (v.numpy().astype(np.float64) for v in bn.weights)
+    out_training = nb["batch_norm"](probe, gamma, beta)
+    gap = np.abs(out_training - bn(probe.astype("float32"), training=False).numpy()).max()
+    settled = (probe - x_all.mean(axis=0)) / np.sqrt(x_all.var(axis=0) + 1e-3) * gamma + beta  # computed here
+    gap_settled = np.abs(out_training - settled).max()
+    assert gap > 2.0
+    assert gap > 4 * gap_settled
+
+
 def test_momentum_arithmetic_in_the_prose(nb):
     assert 1 - 0.99**10 < 0.10
     assert int(np.ceil(np.log(0.05) / np.log(0.99))) == 299
@@ -237,6 +250,19 @@ def test_biased_variance_of_batches_of_two_is_half_the_population_variance(seed)
     """The notebook's NumPy line: 10,000 batches of 2 from N(0, 1) average a biased variance of about 0.5."""
     pairs = np.random.default_rng(seed).normal(0.0, 1.0, size=(10_000, 2))
     assert abs(pairs.var(axis=1).mean() - 0.5) < 0.03  # standard error 0.007
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_batch_of_two_standardizes_to_plus_minus_one(nb, seed):
+    """Without epsilon each of two values is one standard deviation from their mean; with it, nearly so."""
+    rng = np.random.default_rng(seed)
+    first = rng.uniform(-50, 50, 5)
+    pair = np.stack([first, first + rng.uniform(1, 40, 5) * rng.choice([-1, 1], 5)])  # variance at least 0.25
+    np.testing.assert_allclose(np.abs(nb["batch_norm"](pair, 1.0, 0.0, eps=0.0)), 1.0, rtol=1e-12)
+    out = nb["batch_norm"](pair, 1.0, 0.0)  # default epsilon 1e-3, variances here well above it
+    np.testing.assert_allclose(np.abs(out), 1.0, atol=0.01)
+    np.testing.assert_allclose(out[0], -out[1], rtol=1e-12)
+    np.testing.assert_allclose(np.abs(nb["batch_norm"](notebook_batch(seed)[:2], 1.0, 0.0, eps=0.0)), 1.0, rtol=1e-9)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -481,6 +507,70 @@ def test_notebook_fold_matches_and_drops_one_layer(notebook_fold):
     assert (trained.count_params(), folded.count_params()) == (65, 41)
 
 
+def bn_after_activation_model(keras, rng, kind):
+    """Dense/Conv2D -> ReLU -> BN (random statistics) -> Dense/Conv2D -> ..., BN in the lecture note's place."""
+    units = int(rng.integers(2, 9))
+    bn = keras.layers.BatchNormalization(epsilon=1e-3)
+    if kind == "dense":
+        shape = (int(rng.integers(2, 7)),)
+        layers = [keras.layers.Dense(units, activation="relu"), bn, keras.layers.Dense(3)]
+    else:
+        shape = (6, 6, 2)
+        layers = [keras.layers.Conv2D(units, 3, padding="same", activation="relu"), bn,
+                  keras.layers.Conv2D(3, 3, padding=kind), keras.layers.Flatten()]
+    model = keras.Sequential([keras.Input(shape), *layers])
+    bn.set_weights([rng.uniform(0.5, 2.0, units), rng.normal(size=units), rng.normal(scale=3.0, size=units),
+                    rng.uniform(0.05, 5.0, units)])
+    return model, shape
+
+
+def fold_into_next(keras, model, shape):
+    """Fold BN into the layer after it, computed here: kernel rows (input channels) * s, bias + (beta - s mean) W."""
+    first, bn, nxt, *rest = model.layers
+    gamma, beta, mean, var = (v.numpy().astype(np.float64) for v in bn.weights)
+    s = gamma / np.sqrt(var + bn.epsilon)
+    shift = beta - s * mean
+    w, b = (v.numpy().astype(np.float64) for v in nxt.weights)
+    new_w = w * s.reshape((1,) * (w.ndim - 2) + (-1, 1))  # scale the input axis (rows of a Dense kernel)
+    new_b = b + np.tensordot(shift, w.sum(axis=tuple(range(w.ndim - 2))), axes=1)
+    clone = type(nxt).from_config(nxt.get_config())
+    folded = keras.Sequential([keras.Input(shape), type(first).from_config(first.get_config()), clone,
+                               *[type(layer).from_config(layer.get_config()) for layer in rest]])
+    folded.layers[0].set_weights(first.get_weights())
+    clone.set_weights([new_w, new_b])
+    return folded
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_bn_after_the_activation_folds_exactly_into_the_next_dense_layer(keras, seed):
+    rng = np.random.default_rng(200 + seed)
+    model, shape = bn_after_activation_model(keras, rng, "dense")
+    folded = fold_into_next(keras, model, shape)
+    x = (rng.normal(size=(32, *shape)) * 3.0).astype("float32")
+    expected = model.predict(x, verbose=0)
+    assert np.abs(folded.predict(x, verbose=0) - expected).max() < FOLD_RTOL * max(1.0, np.abs(expected).max())
+    assert len(folded.layers) == len(model.layers) - 1
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_bn_folds_into_a_next_convolution_only_approximately_with_zero_padding(keras, seed):
+    """Exact with padding="valid"; with padding="same" the border outputs differ (the padded zeros skip BN)."""
+    for padding, exact in (("valid", True), ("same", False)):
+        rng = np.random.default_rng(300 + seed)
+        model, shape = bn_after_activation_model(keras, rng, padding)
+        folded = fold_into_next(keras, model, shape)
+        x = (rng.normal(size=(16, *shape)) * 3.0).astype("float32")
+        expected = model.predict(x, verbose=0)
+        error = np.abs(folded.predict(x, verbose=0) - expected).max()
+        tolerance = FOLD_RTOL * max(1.0, np.abs(expected).max())
+        if exact:
+            assert error < tolerance
+        else:
+            assert error > 1000 * tolerance
+            inner = (expected - folded.predict(x, verbose=0)).reshape(16, 6, 6, 3)[:, 1:-1, 1:-1, :]
+            assert np.abs(inner).max() < tolerance  # away from the border it is exact
+
+
 # --- going deeper: our own BN layer in Keras ---------------------------------------------------
 
 @pytest.fixture(scope="module", params=SEEDS)
@@ -586,18 +676,30 @@ def test_plot_moving_averages_rejects_bad_input(kwargs, error, match):
         helpers.plot_moving_averages(data_mean=0.0, **kwargs)
 
 
+@pytest.mark.parametrize("values, decimals, expected", [([-1e-17, 0.12344, -2.5], 4, [0.0, 0.1234, -2.5]),
+                                                     ([-0.4], 0, [0.0]), (-1e-9, 2, 0.0)])
+def test_rounded_has_no_negative_zeros(values, decimals, expected):
+    out = helpers.rounded(values, decimals)
+    np.testing.assert_array_equal(out, expected)
+    assert not np.signbit(out[out == 0]).any()
+    assert "-0." not in str(out)
+
+
+@pytest.mark.parametrize("decimals, error, match", [(2.5, TypeError, "decimals must be an int"),
+                                                    (True, TypeError, "decimals must be an int"),
+                                                    (-1, ValueError, "decimals must be 0 or more")])
+def test_rounded_rejects_bad_decimals(decimals, error, match):
+    with pytest.raises(error, match=match):
+        helpers.rounded([1.0], decimals)
+
+
 # --- exercises ---------------------------------------------------------------------------------
 
 def test_exercise_answers_computed_with_the_notebook_functions_pass(nb, keras):
-    moving = 0.0
-    for _ in range(100):
-        moving = nb["update_moving"](moving, 5.0)
-    assert helpers.is_correct("05.1", moving)
-    assert helpers.is_correct("05.1", round(moving, 4))
     out = float(nb["batch_norm_inference"](10.0, 2.0, 1.0, 4.0, 9.0, eps=1e-3))
-    assert helpers.is_correct("05.2", out)
+    assert helpers.is_correct("05.1", out)
     for rounded in (4.9998, 4.99978, round(out, 6)):  # sensibly rounded answers pass too
-        assert helpers.is_correct("05.2", rounded)
+        assert helpers.is_correct("05.1", rounded)
     feature_maps = keras.layers.Conv2D(16, kernel_size=3, padding="same")(np.zeros((8, 32, 32, 3), dtype="float32"))
     shape = tuple(int(n) for n in feature_maps.shape)
     bn = keras_bn(keras, shape)
@@ -605,29 +707,48 @@ def test_exercise_answers_computed_with_the_notebook_functions_pass(nb, keras):
               sum(int(np.prod(v.shape)) for v in bn.non_trainable_weights))
     assert helpers.is_correct("05.3", counts)
     assert helpers.is_correct("05.3", list(counts))
-    assert helpers.is_correct("05.4", 2.1 * 8 / 7)
+    assert helpers.is_correct("05.2", 2.1 * 8 / 7)
+    kernel, bias = nb["fold_batch_norm"](np.array([[3.0]]), np.array([0.5]), 2.0, 1.0, 4.0, 9.0, eps=0.0)
+    assert helpers.is_correct("05.4", (float(kernel[0, 0]), float(bias[0])))
+    assert helpers.is_correct("05.4", (2, -1.3333)) and helpers.is_correct("05.4", [2.0, -4 / 3])
+
+
+def test_exercise_05_4_matches_keras():
+    """The folded unit (kernel 2, bias -4/3) computes what Dense(3x + 0.5) then BN computes, for any x."""
+    xs = np.linspace(-10, 10, 21)
+    bn_out = 2.0 * ((3.0 * xs + 0.5) - 4.0) / np.sqrt(9.0) + 1.0
+    np.testing.assert_allclose(2.0 * xs - 4.0 / 3.0, bn_out, rtol=1e-12, atol=1e-12)
+    assert not helpers.is_correct("05.4", (2.0, -1.333))  # three decimals are not enough
 
 
 @pytest.mark.parametrize("wrong, hint", [(5.0, "epsilon"), (4.9997, "significant digits"), (4.99, "moving_mean")])
-def test_05_2_hints_say_what_is_wrong(wrong, hint):
-    assert hint in helpers._evaluate("05.2", wrong)[1]
+def test_05_1_hints_say_what_is_wrong(wrong, hint):
+    assert hint in helpers._evaluate("05.1", wrong)[1]
+
+
+@pytest.mark.parametrize("wrong, hint", [((2.0 / 3.0, -1.0), "standard deviation"), ((4.5, -1.0), "not divided"),
+                                         ((2.0, 0.5 * 2 / 3 + 1.0), "moving mean"), ((2.0, -3.5 * 2 / 3), "beta"),
+                                         ((2.0, -1.0), "new bias")])
+def test_05_4_hints_say_what_is_wrong(wrong, hint):
+    assert hint in helpers._evaluate("05.4", wrong)[1]
 
 
 @pytest.mark.parametrize("exercise_id, wrong", [
-    ("05.1", 5.0), ("05.1", 5 * 0.99**100), ("05.1", 0.05),
-    ("05.2", 5.0), ("05.2", 2 * 6 / np.sqrt(9.001)), ("05.2", 10.0),
+    ("05.1", 5.0), ("05.1", 2 * 6 / np.sqrt(9.001)), ("05.1", 10.0),
     ("05.3", (8 * 32 * 32 * 16, 32, 32)), ("05.3", (32 * 32, 32, 32)), ("05.3", (8, 32, 32)), ("05.3", (16, 32, 32)),
     ("05.3", (8192, 64, 0)), ("05.3", (8192, 16, 16)), ("05.3", (8192, 32, 0)), ("05.3", (8192, 2, 2)),
-    ("05.4", 2.1), ("05.4", 2.1 * 7 / 8), ("05.4", 2.1 * 3 / 4),
+    ("05.2", 2.1), ("05.2", 2.1 * 7 / 8), ("05.2", 2.1 * 3 / 4),
+    ("05.4", (3.0, 0.5)), ("05.4", (2.0, 1.0)), ("05.4", (2.0, -1.333)),
 ])
 def test_wrong_answers_get_a_hint(exercise_id, wrong):
     message = helpers._evaluate(exercise_id, wrong)[1]
     assert "not yet. Hint:" in message
 
 
-@pytest.mark.parametrize("exercise_id, bad", [("05.1", "3.17"), ("05.2", None), ("05.3", "gamma"),
+@pytest.mark.parametrize("exercise_id, bad", [("05.1", "4.99"), ("05.1", None), ("05.3", "gamma"),
                                               ("05.3", [1, 2]), ("05.3", (8192.5, 32, 32)),
-                                              ("05.3", {"gamma", "beta"}), ("05.4", True)])
+                                              ("05.3", {"gamma", "beta"}), ("05.2", True),
+                                              ("05.4", 2.0), ("05.4", (2.0, "b")), ("05.4", (2.0, -1.3, 0.0))])
 def test_wrong_types_get_a_message_not_a_traceback(exercise_id, bad):
     ok, message = helpers._evaluate(exercise_id, bad)
     assert not ok and "expects" in message
