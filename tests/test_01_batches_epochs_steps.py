@@ -279,6 +279,39 @@ def test_keras_3_15_quirk_seeded_shuffle_repeats_one_order(keras, seed):
     assert all(order == bigger.orders[0] for order in bigger.orders)
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_quirk_is_triggered_by_tensorflows_global_seed(keras, seed):
+    """The box says "once TensorFlow's global seed is set (which keras.utils.set_random_seed does)":
+    TensorFlow's seed alone repeats the order; Python's and NumPy's seeds alone do not."""
+    import random
+
+    import tensorflow as tf
+
+    try:
+        random.seed(None)
+        np.random.seed(None)
+        tf.random.set_seed(seed)  # TensorFlow's global seed only
+        tf_only = helpers.record_fed_batches(12, epochs=3, batch_size=5, shuffle=True)
+        assert all(order == tf_only.orders[0] for order in tf_only.orders), tf_only.orders
+        random.seed(seed)
+        np.random.seed(seed)
+        tf.random.set_seed(None)  # Python's and NumPy's seeds only
+        others_only = helpers.record_fed_batches(12, epochs=3, batch_size=5, shuffle=True)
+        assert new_order_each_epoch(others_only), others_only.orders
+    finally:
+        keras.utils.set_random_seed(seed)
+
+
+def test_keras_fit_refuses_a_split_that_leaves_no_training_sample(keras):
+    """The Going-deeper cell: Keras's fit() refuses validation_split=0.7 on 3 samples, as the helper does."""
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    with pytest.raises(ValueError, match="Training data contains 3 samples, which is not sufficient to split it"):
+        model.fit(np.zeros((3, 1)), np.zeros((3, 1)), validation_split=0.7, verbose=0)
+    with pytest.raises(ValueError, match="validation_split=0.7 on n_samples=3 leaves 0 training"):
+        helpers.training_samples(3, 0.7)
+
+
 # ---------------------------------------------------------------------------
 # helpers.record_fed_batches: bad input
 # ---------------------------------------------------------------------------
@@ -447,7 +480,10 @@ def test_exercise_answers_are_computed_independently():
     assert RIGHT["01.1"] == math.ceil(math.floor(2100 * 0.9) / 10) == helpers.steps_per_epoch(2100, 10, validation_split=0.1)
     assert RIGHT["01.2"] == 5 * math.ceil(1000 / 64)
     # 01.3: the labels sorted by class, the last 1797 - floor(1797 * 0.8) = 360 held out
-    y_sorted = np.sort(load_digits().target)
+    target = load_digits().target
+    y_sorted = np.sort(target)
+    # the exercise cell sorts the images and labels with one stable argsort: the same labels as np.sort
+    assert np.array_equal(target[np.argsort(target, kind="stable")], y_sorted)
     assert len(y_sorted) == 1797 and 1797 - math.floor(1797 * 0.8) == 360
     assert set(np.unique(y_sorted[-360:]).tolist()) == RIGHT["01.3"]
     assert np.bincount(y_sorted[-360:]).tolist()[7:] == [6, 174, 180]  # the solution's "6 sevens, 174 eights, 180 nines"
