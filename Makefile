@@ -9,7 +9,7 @@ GOAL   := $(or $(firstword $(MAKECMDGOALS)),lab)
 # The course's JupyterLab settings (no news pop-up), installed into .venv/share/jupyter: see README, Set-up.
 JUPYTER_DATA := $(wildcard jupyter/lab/settings/overrides.d/*.json)
 
-.PHONY: lab test execute check-seeds bench handouts clean help venv
+.PHONY: lab test execute check-seeds bench handouts slides clean help venv
 
 help:
 	@echo "make lab      open JupyterLab on notebooks/00_start_here.ipynb"
@@ -18,6 +18,7 @@ help:
 	@echo "make check-seeds  run every notebook under COURSE_SEED=1 and 2 (nothing written)"
 	@echo "make bench    time each notebook in a fresh kernel (wall time, peak memory)"
 	@echo "make handouts student and instructor editions, HTML and PDF, in build/handouts (PAPER=letter: US Letter, in build/handouts-letter)"
+	@echo "make slides   one reveal.js slide deck per notebook, offline, in build/slides (reveal.js fetched once with npm)"
 
 # Checked on every run: an existing .venv must have a supported Python; a missing one is created.
 venv:
@@ -47,6 +48,9 @@ bench: $(STAMP)
 
 handouts: $(STAMP)
 	$(BIN)/python tools/build_handouts.py $(if $(PAPER),--paper $(PAPER)) $(NOTEBOOKS)
+
+slides: $(STAMP)
+	$(BIN)/python tools/build_slides.py $(NOTEBOOKS)
 
 clean:
 	rm -rf build .pytest_cache
