@@ -9,7 +9,7 @@ GOAL   := $(or $(firstword $(MAKECMDGOALS)),lab)
 # The course's JupyterLab settings (no news pop-up), installed into .venv/share/jupyter: see README, Set-up.
 JUPYTER_DATA := $(wildcard jupyter/lab/settings/overrides.d/*.json)
 
-.PHONY: lab test execute check-seeds bench handouts slides clean help venv
+.PHONY: lab test execute check-seeds bench handouts slides translate translate-check clean help venv
 
 help:
 	@echo "make lab      open JupyterLab on notebooks/00_start_here.ipynb"
@@ -19,6 +19,8 @@ help:
 	@echo "make bench    time each notebook in a fresh kernel (wall time, peak memory)"
 	@echo "make handouts student and instructor editions, HTML and PDF, in build/handouts (PAPER=letter: US Letter, in build/handouts-letter)"
 	@echo "make slides   one reveal.js slide deck per notebook, offline, in build/slides (reveal.js fetched once with npm)"
+	@echo "make translate  write the Korean notebooks notebooks/ko/NN_*.ipynb from the English ones and notebooks/ko/NN_*.md"
+	@echo "make translate-check  name every Korean cell whose English text changed or is untranslated (writes nothing)"
 
 # Checked on every run: an existing .venv must have a supported Python; a missing one is created.
 venv:
@@ -51,6 +53,14 @@ handouts: $(STAMP)
 
 slides: $(STAMP)
 	$(BIN)/python tools/build_slides.py $(NOTEBOOKS)
+
+# The Korean edition: English notebook + translation file -> notebooks/ko/NN_name.ipynb (README, "Korean edition").
+# TRANSLATE=01 limits it to some notebooks.
+translate: $(STAMP)
+	$(BIN)/python tools/translate.py $(TRANSLATE)
+
+translate-check: $(STAMP)
+	$(BIN)/python tools/translate.py --check $(TRANSLATE)
 
 clean:
 	rm -rf build .pytest_cache
