@@ -279,7 +279,8 @@ def fig1(nb):
     data = nb["data"]
     return {s: {"plain": helpers.run_figure1(data, batch_norm=False, seed=s),
                 "bn": helpers.run_figure1(data, batch_norm=True, seed=s, snapshots=(210,)),
-                "larger": helpers.run_figure1(data, batch_norm=False, seed=s, weight_std=1.0, snapshots=(210,))}
+                "larger": helpers.run_figure1(data, batch_norm=False, seed=s, weight_std=1.0, epochs=10,
+                                          snapshots=(210,))}
             for s in SEEDS}
 
 
