@@ -45,6 +45,13 @@ def test_whole_set_epoch_is_at_least_5x_faster_than_batch_1(nb, update_seconds):
     assert epoch_1 >= 5 * epoch_n, (epoch_1, epoch_n)
 
 
+def test_an_update_at_512_costs_2_to_3_times_one_at_128(update_seconds, on_gpu):
+    """The notebook's "2 to 3 times"; observed 2.3 to 2.7, busy or not. Checked with some room: 1.5 to 4."""
+    if on_gpu:
+        pytest.skip("on a GPU an update costs about the same up to large batches")
+    assert 1.5 <= update_seconds[512] / update_seconds[128] <= 4, update_seconds
+
+
 def test_an_update_on_more_samples_costs_less_than_proportionally_more(update_seconds):
     """Why bigger batches are faster per sample: 512x the samples per update costs far less than 512x the time."""
     assert update_seconds[512] < 100 * update_seconds[1], update_seconds
