@@ -7,6 +7,8 @@ For every notebook, two editions, each as HTML and as PDF, plus one combined cou
 
     build/handouts/instructor/  NN_name.html  NN_name.pdf  index.html  course_instructor.pdf
     build/handouts/student/     NN_name.html  NN_name.pdf  index.html  course_student.pdf  NN_name.ipynb
+    build/handouts/ko/instructor/, build/handouts/ko/student/   the same for the Korean edition (notebooks/ko/),
+                                with Korean labels, headers and footers (font: Debian's fonts-noto-cjk)
 
 * Instructor edition: the stored notebook as it is, every cell with its outputs.
 * Student edition: every cell tagged ``solution`` (the worked solution's markdown and code, and so its
@@ -62,6 +64,50 @@ EXERCISE_TAG = "exercise"
 SOLUTION_NOTE_TAG = "solution-note"
 SOLUTION_NOTE = "*Solution: in the instructor edition.*"
 FALLBACK_COURSE_TITLE = "Batch size, feature scaling and batch normalization"
+
+# The Korean edition (notebooks/ko/, made by tools/translate.py; a notebook's metadata.language says "ko")
+# is built into <out>/ko/<edition>/ with these words instead of the English ones above and below.
+KO_NOTEBOOK_DIR = NOTEBOOK_DIR / "ko"
+LANGUAGES = ("en", "ko")
+KOREAN = {
+    "course": "배치 크기, 특성 스케일링, 배치 정규화",
+    "full_course": "배치 크기, 특성 스케일링, 배치 정규화: Keras로 직접 해 보는 강좌",
+    "edition_labels": {"instructor": "교수자용 (풀이 포함)", "student": "학생용"},
+    "edition_names": {"instructor": "교수자용", "student": "학생용"},
+    "solution_note": "*풀이: 교수자용에 있습니다.*",
+    "page": "{k} / {n}쪽",
+    "all_notebooks": "전체 노트북",
+    "index_note": {"instructor": "모든 노트북과 그 출력, 그리고 연습 문제의 풀이.",
+                   "student": "모든 노트북과 그 출력. 연습 문제는 여러분의 몫이며, 문제마다 스스로 확인하는 셀이 있습니다."},
+    "index_other": ' (다른 판: <a href="../student/index.html">학생용</a>.)',
+    "index_whole": "강좌 전체를 한 파일로:",
+    "cover_note": {"instructor": "이 판에는 모든 노트북과 그 출력, 그리고 모든 연습 문제의 풀이가 들어 있습니다.",
+                   "student": "이 판에는 모든 노트북과 그 출력이 들어 있습니다. 연습 문제는 여러분의 몫입니다. "
+                              "문제마다 답이 맞는지 알려 주는 확인 셀이 있고, 풀이는 교수자용에 있습니다. "
+                              "확인 메시지는 영어로 나옵니다."},
+    "contents": "차례", "page_column": "쪽",
+    "license": "코드는 MIT 라이선스, 글과 그림은 CC BY 4.0.",
+    "built": "리비전 {rev}에서 만들었습니다.",
+}
+# Hangul: Debian's fonts-noto-cjk (Noto Sans CJK KR), after the Latin fonts so English text looks as before.
+CJK_FONTS = "'Noto Sans CJK KR', 'Noto Sans KR'"
+KOREAN_CSS = (":root { --jp-content-font-family: system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', "
+              f"{CJK_FONTS}, sans-serif; --jp-ui-font-family: 'DejaVu Sans', {CJK_FONTS}, sans-serif; }}\n"
+              "body { word-break: keep-all; }\n")
+
+
+def notebook_language(nb: Any) -> str:
+    """ "ko" for a notebook of the Korean edition (metadata.language, set by tools/translate.py), else "en"."""
+    return "ko" if nb.get("metadata", {}).get("language") == "ko" else "en"
+
+
+def page_label(k: int, n: int, language: str = "en") -> str:
+    """The page number in the footer: "page 3 of 12" / "3 / 12쪽"."""
+    return KOREAN["page"].format(k=k, n=n) if language == "ko" else f"page {k} of {n}"
+
+
+def edition_label(edition_name: str, language: str = "en") -> str:
+    return (KOREAN["edition_labels"] if language == "ko" else EDITION_LABELS)[edition_name]
 
 # Paper sizes (inches) and the page margins (inches: top, right, bottom, left). The margins are the
 # @page rule of handout.css too; they leave room for the running header and footer and give a text
@@ -176,7 +222,8 @@ def student_edition(nb: Any) -> Any:
         if has_tag(cell, SOLUTION_TAG):
             if not in_solution:
                 notes += 1
-                note = nbformat.v4.new_markdown_cell(SOLUTION_NOTE, metadata={"tags": [SOLUTION_NOTE_TAG]})
+                text = KOREAN["solution_note"] if notebook_language(nb) == "ko" else SOLUTION_NOTE
+                note = nbformat.v4.new_markdown_cell(text, metadata={"tags": [SOLUTION_NOTE_TAG]})
                 if "id" in cell or nb.get("nbformat_minor", 0) >= 5:
                     note["id"] = f"solution-note-{notes}"
                 cells.append(note)
@@ -295,15 +342,18 @@ def render_html(nb: Any, handout: Handout, edition_name: str, course: str, *, pr
     import nbconvert
 
     exporter = exporter or _exporter()
+    language = notebook_language(nb)
+    exporter.language_code = language   # <html lang="..">: Chromium picks the Korean glyphs for "ko"
     nb = without_test_markers(edition(nb, edition_name))
     mathjax = mathjax_src(mathjax_url)
     resources = {
         "metadata": {"name": f"{handout.number} {handout.short_title}"},
         "handout": {
             "course_title": course,
-            "edition_label": EDITION_LABELS[edition_name],
+            "edition_label": edition_label(edition_name, language),
+            "all_notebooks": KOREAN["all_notebooks"] if language == "ko" else "all notebooks",
             "has_math": has_math(nb),
-            "css": CSS_PATH.read_text(encoding="utf-8"),
+            "css": CSS_PATH.read_text(encoding="utf-8") + (KOREAN_CSS if language == "ko" else ""),
             "nbconvert_version": nbconvert.__version__,
             "banner_label": handout.header_label,
             "prev": {"href": f"{prev.stem}.html", "label": prev.header_label} if prev else None,
@@ -311,16 +361,17 @@ def render_html(nb: Any, handout: Handout, edition_name: str, course: str, *, pr
             "pdf_href": (pdf_name or f"{handout.stem}.pdf") if pdf else None,
         },
     }
-    nb.metadata["title"] = pdf_title(handout.label, course, edition_name)
+    nb.metadata["title"] = pdf_title(handout.label, course, edition_name, language)
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     if mathjax:
         body = _CDN_MATHJAX.sub(f'<script src="{html.escape(mathjax)}">', body)
     return rewrite_notebook_links(output_hanging_indents(hanging_indents(body)))
 
 
-def pdf_title(label: str, course: str, edition_name: str) -> str:
+def pdf_title(label: str, course: str, edition_name: str, language: str = "en") -> str:
     """The title of a handout (HTML <title>, PDF metadata): "03 · Feature scaling — <course> — Student edition"."""
-    return f"{label} — {course} — {EDITION_NAMES[edition_name]}"
+    names = KOREAN["edition_names"] if language == "ko" else EDITION_NAMES
+    return f"{label} — {course} — {names[edition_name]}"
 
 
 _CDN_MATHJAX = re.compile(r'<script src="https://cdnjs\.cloudflare\.com/ajax/libs/mathjax/[^"]*">')
@@ -408,8 +459,9 @@ def hanging_indents(page: str) -> str:
     return _LINE_SPAN.sub(lambda m: f'<span class="cl" style="--hang: {len(m[2]) + 4}ch">{m[1]}{m[2]}', page)
 
 
-def render_index(handouts: list[Handout], edition_name: str, course: str, *, pdf: bool) -> str:
+def render_index(handouts: list[Handout], edition_name: str, course: str, *, pdf: bool, language: str = "en") -> str:
     """The edition's index.html: every notebook, as HTML and PDF, and the combined PDF."""
+    ko = language == "ko"
     rows = []
     for h in handouts:
         links = [f'<a href="{h.stem}.html">HTML</a>'] + ([f'<a href="{h.stem}.pdf">PDF</a>'] if pdf else [])
@@ -417,7 +469,7 @@ def render_index(handouts: list[Handout], edition_name: str, course: str, *, pdf
             links.append(f'<a href="{h.stem}.ipynb">notebook</a>')
         rows.append(f"<tr><td>{h.number}</td><td><a href=\"{h.stem}.html\">{html.escape(h.short_title)}</a></td>"
                     f"<td class=\"links\">{' · '.join(links)}</td></tr>")
-    combined = (f'<p>The whole course in one file: <a href="course_{edition_name}.pdf">course_{edition_name}.pdf</a></p>'
+    combined = (f'<p>{KOREAN["index_whole"] if ko else "The whole course in one file:"} <a href="course_{edition_name}.pdf">course_{edition_name}.pdf</a></p>'
                 if pdf else "")
     # The instructor's index names the student edition; the student's does not point at the solutions.
     other = (' (The other edition: <a href="../student/index.html">student</a>.)'
@@ -425,17 +477,21 @@ def render_index(handouts: list[Handout], edition_name: str, course: str, *, pdf
     note = ("Every notebook with its outputs and the worked solutions of the exercises."
             if edition_name == "instructor" else
             "Every notebook with its outputs; the exercises are left for you, with a self-check in each.")
+    if ko:
+        note = KOREAN["index_note"][edition_name]
+        other = KOREAN["index_other"] if edition_name == "instructor" else ""
+    label = edition_label(edition_name, language)
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(course)}: {EDITION_LABELS[edition_name]}</title>
+<html lang="{language}"><head><meta charset="utf-8"><title>{html.escape(course)}: {label}</title>
 <style>body{{font-family:sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem;line-height:1.5}}
 td{{padding:0.2rem 0.8rem 0.2rem 0;vertical-align:top}} td.links{{white-space:nowrap}}</style></head>
-<body><h1>{html.escape(course)}</h1><p><strong>{EDITION_LABELS[edition_name]}.</strong> {note}{other}</p>
+<body><h1>{html.escape(course)}</h1><p><strong>{label}.</strong> {note}{other}</p>
 <table>{''.join(rows)}</table>{combined}</body></html>
 """
 
 
 def render_cover(handouts: list[Handout], first_pages: list[int], edition_name: str, course: str,
-                 full_title: str, revision: str | None) -> str:
+                 full_title: str, revision: str | None, language: str = "en") -> str:
     """The cover page of the combined course PDF: title, edition, contents with page numbers."""
     rows = "".join(
         f'<tr><td class="n">{h.number}</td><td><a href="{h.stem}.html">{html.escape(h.short_title)}</a></td>'
@@ -444,12 +500,20 @@ def render_cover(handouts: list[Handout], first_pages: list[int], edition_name: 
             if edition_name == "instructor" else
             "This edition holds every notebook with its outputs. The exercises are yours: each has a self-check "
             "that tells you whether your answer is right; the worked solutions are in the instructor edition.")
-    built = f"<p class=\"small\">Built from revision {html.escape(revision)}.</p>" if revision else ""
+    built = f"Built from revision {html.escape(revision)}." if revision else ""
+    words = {"label": EDITION_LABELS[edition_name], "contents": "Contents", "page": "page",
+             "license": "Code under the MIT license, text and figures under CC BY 4.0."}
+    if language == "ko":
+        note = KOREAN["cover_note"][edition_name]
+        built = KOREAN["built"].format(rev=html.escape(revision)) if revision else ""
+        words = {"label": KOREAN["edition_labels"][edition_name], "contents": KOREAN["contents"],
+                 "page": KOREAN["page_column"], "license": KOREAN["license"]}
+    built = f"<p class=\"small\">{built}</p>" if built else ""
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(course)}</title>
+<html lang="{language}"><head><meta charset="utf-8"><title>{html.escape(course)}</title>
 <style>
 @page {{ margin: {PAGE_MARGINS_IN[0]}in {PAGE_MARGINS_IN[1]}in {PAGE_MARGINS_IN[2]}in {PAGE_MARGINS_IN[3]}in; }}
-body {{ font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; margin: 0; color: #111; }}
+body {{ font-family: "DejaVu Sans", "Liberation Sans", Arial, {CJK_FONTS}, sans-serif; margin: 0; color: #111; }}
 h1 {{ font-size: 26pt; margin: 1.2in 0 0.2in 0; line-height: 1.2; }}
 .edition {{ font-size: 15pt; color: #333; margin-bottom: 0.5in; }}
 table {{ border-collapse: collapse; width: 100%; font-size: 12pt; }}
@@ -459,10 +523,10 @@ a {{ color: inherit; text-decoration: none; }}
 p {{ font-size: 11pt; line-height: 1.45; }} .small {{ font-size: 9pt; color: #555; }}
 </style></head>
 <body><h1>{html.escape(full_title)}</h1>
-<div class="edition">{EDITION_LABELS[edition_name]}</div>
+<div class="edition">{words["label"]}</div>
 <p>{note}</p>
-<table><tr><td></td><td><strong>Contents</strong></td><td class="p"><strong>page</strong></td></tr>{rows}</table>
-<p class="small">Code under the MIT license, text and figures under CC BY 4.0.</p>{built}
+<table><tr><td></td><td><strong>{words["contents"]}</strong></td><td class="p"><strong>{words["page"]}</strong></td></tr>{rows}</table>
+<p class="small">{words["license"]}</p>{built}
 </body></html>
 """
 
@@ -712,7 +776,7 @@ def _running(left: str, right: str, *, top: bool) -> str:
     cell = "white-space: nowrap; overflow: hidden; text-overflow: ellipsis;"
     return (f'<div style="width: 100%; box-sizing: border-box; padding: {pad}; -webkit-print-color-adjust: exact;">'
             f'<div style="display: flex; justify-content: space-between; gap: 8mm; font-family: \'DejaVu Sans\', '
-            f'\'Liberation Sans\', Arial, sans-serif; font-size: 8pt; color: #333; {rule}">'
+            f'\'Liberation Sans\', Arial, {CJK_FONTS}, sans-serif; font-size: 8pt; color: #333; {rule}">'
             f'<span style="{cell} flex-shrink: 0;">{left}</span><span style="{cell} min-width: 0;">{right}</span>'
             f'</div></div>')
 
@@ -913,6 +977,7 @@ class BuildResult:
     combined: dict[str, Path] = field(default_factory=dict)
     layout_problems: dict[str, list[str]] = field(default_factory=dict)   # "edition/NN_x" -> problems
     dangling_links: dict[str, list[str]] = field(default_factory=dict)    # "NN_x" -> missing notebooks
+    teacher_kit: dict[str, dict[str, Path]] = field(default_factory=dict)  # "teachers_guide"/"answer_key" -> files
 
 
 def check_layout(html_paths: Iterable[str | Path], paper: str = "a4", chromium: str | None = None
@@ -955,7 +1020,7 @@ def _git_revision() -> str | None:
 
 def build(notebooks: Iterable[str | Path] = (), out_dir: str | Path = DEFAULT_OUT, *, pdf: bool = True,
           paper: str = "a4", editions: Iterable[str] = EDITIONS, combined: bool = True, index: bool = True,
-          chromium: str | None = None, log: Callable[[str], None] = print) -> BuildResult:
+          chromium: str | None = None, log: Callable[[str], None] = print, language: str = "en") -> BuildResult:
     """Build the handouts of `notebooks` (default: all) into `out_dir`/<edition>/.
 
     Parameters
@@ -969,6 +1034,8 @@ def build(notebooks: Iterable[str | Path] = (), out_dir: str | Path = DEFAULT_OU
     index : also write each edition's index.html.
     chromium : the browser executable (default: `find_chromium()`).
     log : where progress lines go.
+    language : "en", or "ko" for the Korean edition (default notebooks: every ``notebooks/ko/NN_*.ipynb``;
+        Korean titles, labels, headers and footers; `out_dir` is then the Korean folder, e.g. build/handouts/ko).
     """
     import nbformat
 
@@ -978,7 +1045,10 @@ def build(notebooks: Iterable[str | Path] = (), out_dir: str | Path = DEFAULT_OU
     for name in editions:
         if name not in EDITIONS:
             raise ValueError(f"editions must be among {EDITIONS}, got {name!r}")
-    paths = notebook_paths(notebooks)
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}, got {language!r}")
+    folder = KO_NOTEBOOK_DIR if language == "ko" else NOTEBOOK_DIR
+    paths = notebook_paths(notebooks) if notebooks or language == "en" else sorted(folder.glob(NOTEBOOK_GLOB))
     if not paths:
         raise ValueError("no notebooks to build (notebooks/NN_*.ipynb)")
     out_dir = Path(out_dir)
@@ -989,6 +1059,8 @@ def build(notebooks: Iterable[str | Path] = (), out_dir: str | Path = DEFAULT_OU
                            if l.startswith("# "))
     except (OSError, StopIteration):
         pass
+    if language == "ko":
+        course, full_course = KOREAN["course"], KOREAN["full_course"]
 
     nbs, handouts = [], []
     for path in paths:
@@ -1001,7 +1073,7 @@ def build(notebooks: Iterable[str | Path] = (), out_dir: str | Path = DEFAULT_OU
     result = BuildResult(out_dir, handouts)
     # Previous/next links and links between PDFs go to every course notebook, built now or before
     # (`make handouts NOTEBOOKS=...` rebuilds some handouts next to the others).
-    course_notebooks = course_sequence(handouts, course)
+    course_notebooks = course_sequence(handouts, course, folder)
     known = {h.stem for h in course_notebooks}
 
     math = any(has_math(nb) for nb in nbs)
@@ -1055,21 +1127,29 @@ def build(notebooks: Iterable[str | Path] = (), out_dir: str | Path = DEFAULT_OU
                         for p in problems:
                             log(f"    {p}")
                     pdf_path = ed_dir / f"{h.stem}.pdf"
-                    label = EDITION_LABELS[name]
+                    label = edition_label(name, language)
                     pages = finish_notebook_pdf(
-                        data, pdf_path, pdf_title(h.label, course, name), known,
-                        footers=lambda n: print_footers(browser, paper,
-                                                        [(label, f"page {k} of {n}") for k in range(1, n + 1)]))
+                        data, pdf_path, pdf_title(h.label, course, name, language), known,
+                        footers=lambda n: print_footers(browser, paper, [(label, page_label(k, n, language))
+                                                                         for k in range(1, n + 1)]))
                     raw_pdfs.setdefault(name, {})[h.stem] = data
                     h.outputs[name]["pdf"] = pdf_path
                     log(f"{name:10s} {h.stem}: html, pdf ({pages} pages)")
                 else:
                     log(f"{name:10s} {h.stem}: html")
             if index:
-                (ed_dir / "index.html").write_text(render_index(handouts, name, course, pdf=pdf), encoding="utf-8")
+                (ed_dir / "index.html").write_text(render_index(handouts, name, course, pdf=pdf, language=language),
+                                                   encoding="utf-8")
+            if name == "instructor" and index and language == "en":
+                # The teacher's guide and the answer key (tools/teacher_kit.py), linked from the index.
+                import teacher_kit
+
+                result.teacher_kit = teacher_kit.build_into_handouts(
+                    paths, ed_dir, course, browser=browser, paper=paper, exporter=exporter,
+                    mathjax_url=mathjax_url, known=known, result=result, log=log)
             if browser and combined:
                 result.combined[name] = _build_combined(browser, handouts, name, course, full_course, paper,
-                                                        ed_dir, raw_pdfs[name])
+                                                        ed_dir, raw_pdfs[name], language)
                 log(f"{name:10s} {result.combined[name].name}")
     finally:
         if browser:
@@ -1079,7 +1159,7 @@ def build(notebooks: Iterable[str | Path] = (), out_dir: str | Path = DEFAULT_OU
 
 
 def _build_combined(browser: Chromium, handouts: list[Handout], name: str, course: str, full_course: str,
-                    paper: str, ed_dir: Path, raw: dict[str, bytes]) -> Path:
+                    paper: str, ed_dir: Path, raw: dict[str, bytes], language: str = "en") -> Path:
     from pypdf import PdfReader
 
     first_pages, page = [], 2  # the cover is page 1
@@ -1087,7 +1167,7 @@ def _build_combined(browser: Chromium, handouts: list[Handout], name: str, cours
         first_pages.append(page)
         page += len(PdfReader(str(h.outputs[name]["pdf"])).pages)
     total = page - 1
-    cover_html = render_cover(handouts, first_pages, name, course, full_course, _git_revision())
+    cover_html = render_cover(handouts, first_pages, name, course, full_course, _git_revision(), language)
     cover_path = ed_dir / ".cover.html"   # under the build folder, not /tmp (snap Chromium)
     cover_path.write_text(cover_html, encoding="utf-8")
     try:
@@ -1100,20 +1180,20 @@ def _build_combined(browser: Chromium, handouts: list[Handout], name: str, cours
         cover_path.unlink()
     # The notebooks as Chromium printed them (no footer yet), then the course's page numbers, as the
     # contents gives them: "page 12 of 80" counts the cover as page 1.
-    footers = [(f"{EDITION_LABELS[name]} · {h.header_label}", "")
+    footers = [(f"{edition_label(name, language)} · {h.header_label}", "")
                for h in handouts for _ in range(len(PdfReader(str(h.outputs[name]["pdf"])).pages))]
-    footers = [(left, f"page {k} of {total}") for k, (left, _) in enumerate(footers, 2)]
+    footers = [(left, page_label(k, total, language)) for k, (left, _) in enumerate(footers, 2)]
     path = ed_dir / f"course_{name}.pdf"
     combine_pdfs(cover, [(h, raw[h.stem]) for h in handouts], path,
-                 f"{full_course} — {EDITION_NAMES[name]}",
+                 f"{full_course} — {(KOREAN['edition_names'] if language == 'ko' else EDITION_NAMES)[name]}",
                  footers=lambda n: print_footers(browser, paper, footers[:n]))
     return path
 
 
-def course_sequence(handouts: list[Handout], course: str) -> list[Handout]:
-    """Every course notebook in order: the ones being built, and the others in notebooks/ (titles only)."""
+def course_sequence(handouts: list[Handout], course: str, folder: Path = NOTEBOOK_DIR) -> list[Handout]:
+    """Every course notebook in order: the ones being built, and the others in `folder` (titles only)."""
     by_stem = {h.stem: h for h in handouts}
-    for path in sorted(NOTEBOOK_DIR.glob(NOTEBOOK_GLOB)):
+    for path in sorted(folder.glob(NOTEBOOK_GLOB)):
         if path.stem not in by_stem:
             try:
                 nb = json.loads(path.read_text(encoding="utf-8"))
@@ -1145,10 +1225,24 @@ def main(argv: list[str] | None = None) -> int:
     if full_build:  # drop handouts of notebooks that were renamed or removed
         for name in EDITIONS:
             shutil.rmtree(out / name, ignore_errors=True)
+        shutil.rmtree(out / "ko", ignore_errors=True)
+    # The Korean edition: every notebooks/ko/NN_*.ipynb on a full build, else the Korean twins of the
+    # English notebooks named (and the Korean notebooks named), into <out>/ko/.
+    english = [a for a in args.notebooks if Path(a).resolve().parent != KO_NOTEBOOK_DIR.resolve()]
+    korean = [a for a in args.notebooks if a not in english]
+    korean += [str(KO_NOTEBOOK_DIR / Path(a).name) for a in english
+               if (KO_NOTEBOOK_DIR / Path(a).name).is_file() and str(KO_NOTEBOOK_DIR / Path(a).name) not in korean]
     try:
         # Some notebooks only: their handouts, without touching the index and the course PDFs.
-        result = build(args.notebooks, out, pdf=not args.html_only, paper=args.paper, combined=full_build,
-                       index=full_build)
+        result = build(english, out, pdf=not args.html_only, paper=args.paper, combined=full_build,
+                       index=full_build) if english or full_build else None
+        if korean or (full_build and any(KO_NOTEBOOK_DIR.glob(NOTEBOOK_GLOB))):
+            ko_result = build(korean, out / "ko", pdf=not args.html_only, paper=args.paper, combined=full_build,
+                              index=full_build, language="ko")
+            if result is None:
+                result = ko_result
+            else:
+                result.layout_problems.update({f"ko/{k}": v for k, v in ko_result.layout_problems.items()})
     except (PdfToolMissing, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
