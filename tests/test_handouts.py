@@ -497,3 +497,85 @@ def test_a_wrong_answer_gets_a_hint(exercise_id, capsys):
     own_tests = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob(f"test_{prefix}_*.py"))
     assert re.search(rf"""["']{re.escape(exercise_id)}["']""", own_tests), (
         f"no generic wrong answer gets a hint for {exercise_id}, and tests/test_{prefix}_*.py does not test it")
+
+
+# ---------------------------------------------------------------------------
+# The Korean edition (notebooks/ko/, issue 19): Korean labels, headers and footers, a CJK font, no tofu
+# ---------------------------------------------------------------------------
+
+KOREAN_NOTEBOOKS = sorted((ROOT / "notebooks" / "ko").glob("[0-9][0-9]_*.ipynb"))
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+needs_korean = pytest.mark.skipif(not KOREAN_NOTEBOOKS, reason="no Korean notebook yet (make translate)")
+
+
+def korean_font_file() -> Path:
+    """The font Chromium uses for Hangul (Debian's fonts-noto-cjk), as fontconfig finds it."""
+    import subprocess
+
+    try:
+        found = subprocess.run(["fc-match", "-f", "%{file}", "Noto Sans CJK KR"], capture_output=True,
+                               text=True, timeout=30).stdout
+    except OSError:
+        found = ""
+    if "NotoSansCJK" not in found:
+        if os.environ.get("CI"):
+            pytest.fail("Noto Sans CJK is not installed: .ci/run must install fonts-noto-cjk")
+        pytest.skip("fonts-noto-cjk not installed here (apt-get install fonts-noto-cjk)")
+    return Path(found)
+
+
+@needs_korean
+def test_every_korean_character_has_a_glyph_in_the_korean_font():
+    """No tofu: every non-ASCII character of the Korean notebooks' text and of the Korean labels is in
+    Noto Sans CJK KR or DejaVu Sans (the fonts the handouts name), read from the font files' own tables."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    covered = set()
+    for font in TTCollection(str(korean_font_file())).fonts:
+        covered |= set(font.getBestCmap())
+    dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if dejavu.exists():
+        covered |= set(TTFont(str(dejavu)).getBestCmap())
+    text = json.dumps(bh.KOREAN, ensure_ascii=False)
+    for path in KOREAN_NOTEBOOKS:
+        text += "".join(cell_source(c) for c in load_notebook(path)["cells"] if c["cell_type"] == "markdown")
+    missing = sorted({ch for ch in text if ord(ch) > 127 and ord(ch) not in covered})
+    assert not missing, f"characters without a glyph: {missing}"
+
+
+@needs_korean
+def test_korean_pdf_has_korean_headers_footers_cover_and_a_cjk_font(tmp_path):
+    from pypdf import PdfReader
+
+    exe = need_chromium()
+    korean_font_file()
+    smallest = min(KOREAN_NOTEBOOKS, key=lambda p: p.stat().st_size)
+    result = bh.build(snapshot([smallest], tmp_path / "source"), tmp_path, editions=["student"], chromium=exe,
+                      log=quiet, language="ko")
+    handout = result.handouts[0]
+    assert HANGUL.search(handout.header_label), "the running header names the notebook by its Korean title"
+    reader = PdfReader(str(handout.outputs["student"]["pdf"]))
+    squash = functools.partial(re.sub, r"\s+", "")  # pypdf puts spaces around Korean words and punctuation
+    for number, page in enumerate(reader.pages, 1):
+        text = page.extract_text()
+        assert squash(bh.KOREAN["course"]) in squash(text), f"page {number}: the header names the course"
+        assert squash(handout.header_label) in squash(text), f"page {number}: the header names the notebook"
+        assert f"학생용{number}/{len(reader.pages)}쪽" in squash(text), f"page {number}: footer"
+        assert not re.search(r"page \d+ of|Student edition", text), f"page {number}: an English header or footer"
+        assert "\ufffd" not in text, f"page {number}: a character the PDF cannot name"
+    assert "풀이:교수자용에있습니다" in squash(" ".join(p.extract_text() for p in reader.pages))
+    cover = squash(PdfReader(str(result.combined["student"])).pages[0].extract_text())
+    assert "차례" in cover and "학생용" in cover and squash(handout.short_title)[:10] in cover
+    # Chromium embeds the DejaVu fonts by name; Hangul comes from Noto Sans CJK, an OpenType/CFF collection
+    # that Skia embeds as unnamed Type 3 fonts. The English handouts have none of those.
+    fonts = {}
+    for page in reader.pages:
+        for ref in page["/Resources"].get("/Font", {}).values():
+            font = ref.get_object()
+            fonts[str(font.get("/BaseFont", font.get("/Subtype")))] = font
+    cjk = [f for name, f in fonts.items() if "DejaVu" not in name]
+    assert cjk and all("/ToUnicode" in f for f in cjk), f"fonts: {sorted(fonts)}"
+    page_one = reader.pages[0].extract_text()
+    assert len(HANGUL.findall(page_one)) > 200, "page 1 is Korean text"
+    html = (tmp_path / "student" / f"{smallest.stem}.html").read_text(encoding="utf-8")
+    assert '<html lang="ko">' in html and "Noto Sans CJK KR" in html

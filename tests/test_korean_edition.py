@@ -91,6 +91,38 @@ def test_code_and_outputs_identical_markdown_translated(english):
                 assert HANGUL.search(text(k)), f"markdown cell {index} has no Korean text: {text(k)[:80]!r}"
 
 
+def stray_emphasis(markdown: str) -> int:
+    """How many `**`/`*` marks a Markdown renderer leaves as literal text (outside code).
+
+    Korean trips CommonMark's flanking rule: "**ceil(N / B)**입니다" stays literal, because a closing
+    `**` after punctuation must be followed by a space or punctuation ("**ceil(N / B)**. ..." works).
+    Rendered with mistune, nbconvert's renderer (JupyterLab's follows the same CommonMark rule).
+    """
+    import mistune
+
+    rendered = re.sub(r"<(code|pre)>.*?</\1>", "", mistune.html(markdown), flags=re.S)
+    rendered = re.sub(r"\$[^$]*\$", "", re.sub(r"<[^>]+>", "", rendered))  # (LaTeX may hold a *)
+    return rendered.count("**") + len(re.findall(r"(?<![*\s])\*(?![*\s])", rendered))
+
+
+@pytest.mark.parametrize("english", TRANSLATED, ids=[p.stem for p in TRANSLATED])
+def test_bold_and_italic_render_in_korean(english):
+    korean = english.parent / "ko" / english.name
+    if not korean.exists():
+        pytest.skip(f"notebooks/ko/{english.name} not written yet")
+    for index, (e, k) in enumerate(zip(cells(english), cells(korean))):
+        if e["cell_type"] == "markdown" and k["cell_type"] == "markdown":
+            assert stray_emphasis(text(k)) <= stray_emphasis(text(e)), (
+                f"{english.name} cell {index} (id {k.get('id')}): a ** or * shows literally; put a space or "
+                f"punctuation after the closing mark, e.g. '**ceil(N / B)**. ...' or '**배치**(batch)'")
+
+
+def test_stray_emphasis_is_noticed():
+    assert stray_emphasis("**에포크당 스텝 수 = ceil(N / B)**입니다.") == 2
+    assert stray_emphasis("**에포크당 스텝 수 = ceil(N / B)**. 마지막") == 0
+    assert stray_emphasis("**샘플**(sample)과 *어느* 샘플, `a ** 2`, $a*b$") == 0
+
+
 needs_one = pytest.mark.skipif(not TRANSLATED, reason="no notebook is translated yet")
 
 
