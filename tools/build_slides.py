@@ -413,7 +413,10 @@ _LAYOUT_JS = r"""
   const slides = Array.from(document.querySelectorAll('.reveal .slides > section'));
   const out = [];
   slides.forEach((section, i) => {
-    Reveal.slide(i);
+    // Laid out in place, one at a time (reveal.js hides the slides far from the current one).
+    const display = section.style.display, visibility = section.style.visibility;
+    section.style.display = 'block';
+    section.style.visibility = 'visible';
     const box = section.getBoundingClientRect();
     const zoom = parseFloat(section.dataset.fit || '1');
     const title = ((section.querySelector('h1,h2,h3') || {}).innerText || (section.innerText || '').slice(0, 60)).trim();
@@ -433,6 +436,8 @@ _LAYOUT_JS = r"""
         break;
       }
     }
+    section.style.display = display;
+    section.style.visibility = visibility;
     out.push({index: i + 1, title: title.replace(/\s+/g, ' ').slice(0, 80), zoom: zoom, problems: problems});
   });
   return out;

@@ -187,7 +187,8 @@ def problems(notebooks: Iterable[str | Path] = ()) -> list[str]:
     for path in notebook_paths(notebooks):
         page = guide_path(path)
         if not page.is_file():
-            found.append(f"{path.stem}: no guide page {page.relative_to(ROOT)}")
+            shown = page.relative_to(ROOT) if page.is_relative_to(ROOT) else page
+            found.append(f"{path.stem}: no guide page {shown}")
             continue
         text = page.read_text(encoding="utf-8")
         for section in GUIDE_SECTIONS:
