@@ -559,7 +559,7 @@ def render_index(decks: list[Deck], course: str) -> str:
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(course)}: slides'
             f'</title><style>body{{font-family:sans-serif;max-width:50rem;margin:2rem auto;line-height:1.5}}'
             f'</style></head><body><h1>{html.escape(course)}: slides</h1><p>One deck per notebook; arrow keys '
-            f'move, <kbd>F</kbd> full screen, <kbd>S</kbd> speaker view. Works offline.</p><ul>{rows}</ul>'
+            f'move, <kbd>F</kbd> full screen, <kbd>Esc</kbd> an overview of all slides. Works offline.</p><ul>{rows}</ul>'
             f'</body></html>\n')
 
 

@@ -16,12 +16,15 @@ window.courseFitSlides = function () {
     var style = getComputedStyle(section);
     var availH = section.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
     var availW = section.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    // reveal.js scales the whole slide to the window: measure in the slide's own 1280 x 720 pixels.
+    var scale = section.getBoundingClientRect().height / section.offsetHeight || 1;
     var zoom = 1;
     for (var i = 0; i < 40; i++) {
       fit.style.zoom = zoom;
       var h = fit.scrollHeight * zoom, w = fit.scrollWidth * zoom;
       var rect = fit.getBoundingClientRect();
-      if (rect.height <= availH + 0.5 && Math.max(w, rect.width) <= availW + 0.5 && h <= availH + 0.5) break;
+      var rh = rect.height / scale, rw = rect.width / scale;
+      if (rh <= availH + 0.5 && Math.max(w, rw) <= availW + 0.5 && h <= availH + 0.5) break;
       zoom = Math.round((zoom - 0.025) * 1000) / 1000;
       if (zoom <= 0.3) break;
     }
