@@ -1100,24 +1100,28 @@ def _check_02_2(answer: Any) -> str | None:
                            })
 
 
-@exercise("02.3", expects="a number (the predicted variance)")
+@exercise("02.3", expects="a number (the predicted noise, the standard deviation)")
 def _check_02_3(answer: Any) -> str | None:
     value = _as_number(answer)
-    if abs(value - 0.36 / 2) < 1e-9:
-        return "the variance falls like 1/B, not like 1/sqrt(B) (that is the standard deviation)."
-    if abs(value - 0.36 * 4) < 1e-9:
-        return "a larger batch averages more samples, so the variance goes down, not up."
-    return hint_for_number(value, 0.36 / 4, "variance is proportional to 1/B: how much smaller is 1/B at 4x the batch?")
+    if abs(value - 0.6 / 4) < 1e-9:
+        return "the variance falls like 1/B; the noise is its square root, so it falls like 1/sqrt(B)."
+    if abs(value - 0.6 * 2) < 1e-9:
+        return "a larger batch averages more samples, so the noise goes down, not up."
+    if abs(value - 0.6**2 / 4) < 1e-9:
+        return "that is the variance at B = 64; the exercise asks for the noise, its square root."
+    return hint_for_number(value, 0.6 / 2, "the noise (standard deviation) is proportional to 1/sqrt(B): "
+                                           "how much smaller is 1/sqrt(B) at 4x the batch?")
 
 
 @exercise("02.4", expects="a number (the learning rate)")
 def _check_02_4(answer: Any) -> str | None:
     value = _as_number(answer)
-    if abs(value - 0.05) < 1e-12:
+    if abs(value - 0.001) < 1e-12:
         return "the rule changes the learning rate when the batch changes."
-    if abs(value - 0.05 * 8**0.5) < 1e-6:
-        return "that is square-root scaling; the linear rule multiplies by the same factor as the batch."
-    return hint_for_number(value, 0.05 * 256 / 32, "by what factor did the batch grow? Multiply the learning rate by it.")
+    if abs(value - 0.001 * 8) < 1e-9:
+        return "that is the linear rule, for SGD; Adam is scaled more gently, by the square root of the factor."
+    return hint_for_number(value, 0.001 * (256 / 32) ** 0.5, "by what factor did the batch grow? "
+                           "For Adam, multiply the learning rate by its square root.")
 
 
 # ---------------------------------------------------------------------------
@@ -1194,7 +1198,8 @@ def plot_loss_contours(X: Any, y: Any, path: Any, ax: Any = None, n_levels: int 
                        show_steps: int | None = None) -> Any:
     """Contours of the mean squared error of ``y ~ X @ w`` (two weights) and a gradient-descent path.
 
-    Draws `n_levels` loss contours around the minimum, each labelled once with its MSE (horizontal
+    Draws `n_levels` loss contours around the minimum, the outermost just inside the path's start, each
+    labelled once with its MSE (horizontal
     text, placed inside the axes and as far from the path as possible), the path as dots joined
     by a line, and the minimum as a star. The window is fitted to the path and the minimum.
 
@@ -1252,7 +1257,8 @@ def plot_loss_contours(X: Any, y: Any, path: Any, ax: Any = None, n_levels: int 
     g1, g2 = np.meshgrid(*grid)
     points = np.column_stack([g1.ravel(), g2.ravel()])
     loss = np.mean((points @ X.T - y) ** 2, axis=1).reshape(g1.shape)
-    gaps = 0.6 * 0.25 ** np.arange(n_levels)[::-1] * (loss_start - loss_min)  # each contour twice as wide as the last
+    # The outermost contour lies just inside the start (80% of its loss gap); each is twice as wide as the next.
+    gaps = 0.8 * 0.25 ** np.arange(n_levels)[::-1] * (loss_start - loss_min)
     levels = loss_min + gaps
     shades = plt.get_cmap("viridis")(np.linspace(0, 0.7, n_levels))
     ax.contour(g1, g2, loss, levels=levels, colors=shades, linewidths=1.2)
@@ -1421,6 +1427,71 @@ def first_step_within(losses: Any, lowest: float, fraction: float = 0.99) -> int
     return int(reached[0]) if reached.size else None
 
 
+def written_out(value: float, digits: int = 2) -> str:
+    """`value` rounded to `digits` significant digits and written out in full: 540,000,000 rather than 5.4e+08.
+
+    Raises
+    ------
+    ValueError
+        If `value` is not finite or `digits` is not a positive whole number.
+    """
+    if isinstance(digits, bool) or not isinstance(digits, (int, np.integer)) or digits < 1:
+        raise ValueError(f"digits must be a positive whole number, got {digits!r}")
+    if not np.isfinite(value):
+        raise ValueError(f"value must be a finite number, got {value!r}")
+    return f"{float(f'{value:.{digits}g}'):,.0f}"
+
+
+def steps_to_minimum(X: Any, y: Any, rate: float, max_steps: int = 5_000) -> str:
+    """How many full-batch gradient-descent steps at ``lr = rate / L`` take the MSE of ``y ~ X @ w`` 99% of the way down.
+
+    Runs gradient descent from ``w = 0`` for up to `max_steps` steps (L is the largest eigenvalue of the
+    Hessian ``(2/n) X^T X``) and counts the steps until the loss has covered 99% of the way from its start
+    to the least-squares minimum. If it never gets there, estimates the count at the pace of the flattest
+    direction, ``ln(100) / (-2 ln(1 - rate / kappa))``, rounded to one significant digit.
+
+    Parameters
+    ----------
+    X : array of shape (n, k)
+        Inputs of a linear model without bias (centred data).
+    y : array of shape (n,)
+        Targets.
+    rate : float
+        The learning rate in units of 1/L, between 0 and 2 (exclusive).
+    max_steps : int
+        The longest run simulated.
+
+    Returns
+    -------
+    str
+        The count written out ("998"), or the estimate as "about 1,000,000,000".
+
+    Raises
+    ------
+    ValueError
+        If `X` or `y` have the wrong shapes, `rate` is not between 0 and 2, or `max_steps` is not positive.
+    """
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    if X.ndim != 2 or len(X) == 0:
+        raise ValueError(f"X must have shape (n, k), got {X.shape}")
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"y must have shape ({X.shape[0]},) to match X, got {y.shape}")
+    if isinstance(rate, bool) or not isinstance(rate, (int, float, np.floating)) or not 0 < rate < 2:
+        raise ValueError(f"rate must be a number between 0 and 2 (in units of 1/L), got {rate!r}")
+    if isinstance(max_steps, bool) or not isinstance(max_steps, (int, np.integer)) or max_steps < 1:
+        raise ValueError(f"max_steps must be a positive whole number, got {max_steps!r}")
+    lam_min, L = np.linalg.eigvalsh(2 / len(X) * X.T @ X)[[0, -1]]
+    lowest = np.mean((X @ np.linalg.lstsq(X, y, rcond=None)[0] - y) ** 2)
+    w, losses = np.zeros(X.shape[1]), [np.mean(y ** 2)]
+    for _ in range(max_steps):
+        w = w - rate / L * 2 / len(X) * X.T @ (X @ w - y)
+        losses.append(np.mean((X @ w - y) ** 2))
+    n = first_step_within(losses, lowest, 0.99)
+    if n is not None:
+        return f"{n:,}"
+    return f"about {written_out(np.log(100) / (-2 * np.log1p(-rate * lam_min / L)), 1)}"
+
+
 def plot_validation_losses(curves: dict[str, Any], baseline: float, ax: Any = None) -> Any:
     """Validation MSE per epoch of several runs on a log axis with plain tick numbers, and the baseline.
 
@@ -1479,16 +1550,16 @@ def _check_03_1(answer: Any) -> str | None:
     )
 
 
-@exercise("03.2", expects="a number (the car's age in years)")
+@exercise("03.2", expects="a number (the factor by which the miles weight's penalty grows)")
 def _check_03_2(answer: Any) -> str | None:
-    # mean 7.5 years, std 2.5 years, standardized age -1.2.
+    # the weight grows 1,000-fold when miles are counted in thousands; the L2 penalty alpha * w**2 grows 1,000**2-fold.
     return hint_for_number(
-        answer, 4.5,
-        "invert z = (age - mean) / std: multiply by the standard deviation, then add the mean.",
+        answer, 1_000_000,
+        "the penalty is alpha times the weight squared; square the factor by which the weight grew.",
         wrong={
-            10.5: "check the sign: a negative standardized value is below the mean.",
-            -3.48: "that standardizes the number again; go the other way (inverse_transform).",
-            -3.0: "that is only the distance from the mean, in years; add the mean back.",
+            1_000: "that is how much the weight grew; the penalty is charged on its square.",
+            0.001: "the weight grows, not shrinks, when the input's unit gets larger.",
+            1e-6: "the weight grows, not shrinks, when the input's unit gets larger.",
         },
     )
 
@@ -2344,6 +2415,45 @@ def train_run(model: Any, data: tuple, seed: int, learning_rate: float = 0.05, b
             "train_loss_inference": float(-np.mean(np.log(np.clip(probabilities, 1e-7, None)))), "model": model}
 
 
+_REUSED_MODELS: dict = {}
+
+
+def reusable_model(build: Any, *args: Any, **kwargs: Any) -> Any:
+    """``build(*args, **kwargs)``, built on the first call and handed out again for the same arguments.
+
+    Many short runs of one variant then share one model, compiled once by `train_run`; `train_run`
+    re-initializes it at the start of every run. A run's returned ``model`` is therefore overwritten
+    by the next run of the same variant: use it (or copy its weights) before training again.
+
+    Parameters
+    ----------
+    build : callable
+        A model factory, for example a notebook's ``build_model``.
+    *args, **kwargs
+        Its arguments; they must be hashable (numbers, strings).
+
+    Returns
+    -------
+    keras.Model
+        The model built for these arguments.
+
+    Raises
+    ------
+    TypeError
+        If `build` is not callable or an argument is not hashable.
+    """
+    if not callable(build):
+        raise TypeError(f"build must be a callable model factory, got {type(build).__name__}")
+    key = (build, args, tuple(sorted(kwargs.items())))
+    try:
+        hash(key)
+    except TypeError:
+        raise TypeError("the arguments of build must be hashable (numbers, strings)") from None
+    if key not in _REUSED_MODELS:
+        _REUSED_MODELS[key] = build(*args, **kwargs)
+    return _REUSED_MODELS[key]
+
+
 def accuracy(model: Any, x: Any, y: Any) -> float:
     """Accuracy of `model` on (x, y) in inference mode (BN with its stored statistics), all in one batch.
 
@@ -2494,15 +2604,18 @@ def _check_06_1(answer: Any) -> str | None:
                            "them), then look at what changes in the Dense layer in front of it.")
 
 
-@exercise("06.2", expects="a number (the normalized value of 3)")
+@exercise("06.2", expects="a number (the factor the root-mean-square shrinks by, between 0 and 1)")
 def _check_06_2(answer: Any) -> str | None:
     value = _as_number(answer)
-    if abs(value - 1.0) < 1e-2:
-        return "check the sign: 3 is the smaller of the two numbers."
-    if abs(value) < 1e-3:
-        return "zero is the mean of the two normalized values, not the value for 3."
-    return hint_for_number(value, -1.0, "subtract the batch mean, then divide by the batch standard deviation "
-                           "(the biased one, which divides by the batch size).", rel_tol=1e-2)
+    expected = 0.5 ** 8  # mean square halved 16 times: 2^-16; root-mean-square: its square root
+    if abs(value - expected) <= 0.05 * expected:
+        return None
+    if abs(value - 0.5 ** 16) <= 0.05 * 0.5 ** 16:
+        return "that is the factor of the mean square; the root-mean-square is its square root."
+    if abs(value - 0.5) < 1e-3 or abs(value - 0.5 ** 0.5) < 1e-3:
+        return "that is one layer's factor; the signal passes through 16 layers."
+    return ("one layer: the Dense layer keeps the mean square, ReLU halves it. Multiply over 16 layers, then "
+            "take the square root.")
 
 
 @exercise("06.3", expects="a number (an accuracy difference, between -1 and 1)")
@@ -2643,24 +2756,26 @@ def max_abs_difference(first: Any, second: Any) -> float:
 
 @exercise("07.1", expects="a whole number (steps per epoch)")
 def _check_07_1(answer: Any) -> str | None:
-    return hint_for_number(answer, math.ceil(1797 / (4 * 16)), wrong={
-        math.ceil(1797 / 16): "that is one device at batch 16; with 4 replicas each step uses 4 x 16 samples.",
-        1797 // 64: "the 1,797 digits do not fill a whole number of global batches: the partial last one is a step too.",
-        1797 / 64: "steps are whole numbers: a partial last batch still counts as one step.",
-        math.ceil(1797 / 4): "each step consumes a global batch of 4 x 16 samples, not 4.",
+    return hint_for_number(answer, math.ceil(1797 / (3 * 16)), wrong={
+        math.ceil(1797 / 16): "that is one device at batch 16; with 3 replicas each step uses 3 x 16 samples.",
+        1797 // 48: "the 1,797 digits do not fill a whole number of global batches: the partial last one is a step too.",
+        1797 / 48: "steps are whole numbers: a partial last batch still counts as one step.",
+        math.ceil(1797 / 3): "each step consumes a global batch of 3 x 16 samples, not 3.",
     }, hint="first work out the global batch (per-replica batch times replicas), then how many of those the "
             "1,797 digits make (a partial batch counts).")
 
 
 @exercise("07.2", expects="a number (a learning rate)")
 def _check_07_2(answer: Any) -> str | None:
-    return hint_for_number(answer, 0.05 * 4, rel_tol=1e-3, wrong={
-        0.05 / 4: "the gradients are averaged over the global batch, so the step does not grow by itself: "
-                  "the learning rate goes up with the batch, not down.",
-        0.05: "the global batch is now 4 times larger and an epoch has 4 times fewer steps: notebook 02's rule "
-              "scales the learning rate with the batch.",
-        0.05 * 2: "count the replicas again: how much larger is the global batch than 32?",
-    }, hint="notebook 02's linear rule: multiply the learning rate by the factor the batch grew by.")
+    return hint_for_number(answer, 0.1 * (8 * 16) / (2 * 32), rel_tol=1e-3, wrong={
+        0.1 * 8 / 2: "the replicas grew 4 times, but each now gets half as many samples: what matters is the "
+                     "global batch, per-replica batch times replicas.",
+        0.1 * 16 / 32: "the per-replica batch halved, but there are 4 times as many replicas: compare the global batches.",
+        0.1: "the global batch changed: 2 x 32 before, 8 x 16 after.",
+        0.1 / 2: "the gradients are averaged over the global batch, so the step does not grow by itself: "
+                 "the learning rate goes up with the batch, not down.",
+    }, hint="work out the global batch before and after (per-replica batch times replicas), then apply notebook 02's "
+            "linear rule: multiply the learning rate by the factor the global batch grew by.")
 
 
 @exercise("07.3", expects="a whole number (samples in one BN batch)")
@@ -2670,3 +2785,19 @@ def _check_07_3(answer: Any) -> str | None:
         8: "8 is the number of accumulation steps, not the size of the batch BN sees.",
         256: "that is two updates' worth; what does one forward pass see?",
     }, hint="BN computes its mean in the forward pass: which batch does one forward pass see?")
+
+
+@exercise("07.4", expects="a tuple of two whole numbers (default, synchronized), such as (1, 1)")
+def _check_07_4(answer: Any) -> str | None:
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        raise TypeError(f"expected a tuple of two numbers, got {type(answer).__name__}")
+    default, synchronized = _as_number(answer[0]), _as_number(answer[1])
+    if (default, synchronized) == (2, 16):
+        return None
+    if (default, synchronized) == (16, 2):
+        return "the other way round: which of the two looks across replicas?"
+    if default != 2:
+        return "by default BN normalizes each replica's slice on its own: how many images does one GPU hold?"
+    if synchronized == 8:
+        return "8 is the number of replicas; synchronized BN normalizes over all the images of the step."
+    return "synchronized BN normalizes over the global batch: images per GPU times GPUs."

@@ -67,6 +67,11 @@ def test_miles_gradient_is_about_ten_thousand_times_the_age_gradient(cars):
     X = cars[FEATURES].to_numpy(dtype=float)
     gradient = -2 * (X * cars["price_kusd"].to_numpy()[:, None]).mean(axis=0)
     assert 5_000 < gradient[0] / gradient[1] < 20_000
+    # "curvature grows with the square of an input's scale ... stretched roughly (10^4)^2 = 10^8 times"
+    Xc = X[:, :2] - X[:, :2].mean(axis=0)
+    kappa = np.linalg.cond(Xc.T @ Xc)
+    assert 1e8 < kappa < 1e9 and 0.1 < kappa / (gradient[0] / gradient[1]) ** 2 < 10
+    assert 1e8 < (Xc[:, 0].std() / Xc[:, 1].std()) ** 2 < 1e9
 
 
 def test_a_fitted_linear_model_gives_miles_a_tiny_weight_per_mile(cars):
@@ -182,6 +187,38 @@ def test_steps_needed_under_both_rules(races, seed):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
+def test_steps_to_minimum_prints_the_race_counts(nb, splits, races, seed):
+    """helpers.steps_to_minimum (its own gradient descent) gives the counts found here with the notebook's."""
+    runs, y = races[seed]
+    for name, run in runs.items():
+        for rate in (1.0, 1.9):
+            printed = helpers.steps_to_minimum(run["X"], y, rate)
+            if run[rate]["steps"] is not None:
+                assert printed == f"{run[rate]['steps']:,}"
+            else:
+                assert printed == f"about {helpers.written_out(run[rate]['estimate'], 1)}"
+
+
+def test_steps_to_minimum_and_written_out_reject_nonsense():
+    assert helpers.written_out(5.4321e8, 2) == "540,000,000"
+    assert helpers.written_out(6.04, 1) == "6"
+    X, y = np.random.default_rng(0).normal(size=(20, 2)), np.zeros(20)
+    assert helpers.steps_to_minimum(X, y, 1.0) == "0"   # y = 0: the start is the minimum
+    with pytest.raises(ValueError, match="digits must be"):
+        helpers.written_out(1.0, 0)
+    with pytest.raises(ValueError, match="value must be"):
+        helpers.written_out(float("nan"))
+    with pytest.raises(ValueError, match="X must have shape"):
+        helpers.steps_to_minimum(np.zeros(5), np.zeros(5), 1.0)
+    with pytest.raises(ValueError, match="y must have shape"):
+        helpers.steps_to_minimum(X, np.zeros(3), 1.0)
+    with pytest.raises(ValueError, match="rate must be"):
+        helpers.steps_to_minimum(X, y, 2.0)
+    with pytest.raises(ValueError, match="max_steps must be"):
+        helpers.steps_to_minimum(X, y, 1.0, max_steps=0)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
 def test_the_figure_zig_zag_then_crawl_and_the_straight_run(races, seed):
     runs, y = races[seed]
     valley = runs["thousand miles"]
@@ -197,6 +234,10 @@ def test_the_figure_zig_zag_then_crawl_and_the_straight_run(races, seed):
     # After the first step every point lies on the line through the minimum along the flat direction.
     assert np.all(np.abs(offset @ vectors[:, 1]) <= 1e-9 * np.linalg.norm(bowl["best"]))
     assert np.all(np.diff(np.linalg.norm(offset, axis=1)) < 0)
+    # "after the table's handful of steps the loss is 99% of the way down, and the later dots only creep"
+    fast = bowl[1.0]["steps"]
+    distance = np.linalg.norm(bowl[1.0]["path"] - bowl["best"], axis=1)
+    assert fast <= 10 and distance[fast] < 0.25 * distance[0]
 
 
 # ---------------------------------------------------------------- section 4: Keras on raw / min-max / standardized
@@ -257,6 +298,9 @@ def test_adam_does_not_rescue_raw_inputs(splits, keras_results, seed):
     assert np.all(np.isfinite(adam["raw"])) and adam["raw"][-1] < 100 * baseline  # does not blow up ...
     assert adam["raw"][-1] > baseline                                             # ... but worse than the mean
     assert adam["standardized"][-1] < baseline / 4
+    # "a step [of about lr = 0.01] on a miles weight still moves a pre-activation by about 0.01 x 90,000 = 900"
+    X_train = splits[seed][3]
+    assert 500 < 0.01 * X_train[:, 0].mean() < 1_500
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -397,6 +441,8 @@ def test_the_same_ridge_on_raw_and_standardized_inputs_fits_differently(splits, 
     assert raw[2] < 0.85 * ols[2]                       # ... the engine weight pays and shrinks
     assert raw[2] ** 2 > 0.85 * np.sum(raw ** 2)        # "almost all the penalty"
     assert abs(std_per_unit[1]) < 0.85 * abs(ols[1])    # standardized: age shrinks too
+    assert abs(std_per_unit[0]) > 1.1 * abs(ols[0])     # ... and moves onto miles, whose weight grows
+    assert np.corrcoef(X_train[:, 0], X_train[:, 1])[0, 1] > 0.5   # miles and age are correlated
     # The notebook's printed weights come from scikit-learn's Ridge: the same numbers.
     from sklearn.linear_model import Ridge
     np.testing.assert_allclose(Ridge(alpha=100.0).fit(X_train, y_train).coef_, raw, rtol=1e-6)
@@ -525,7 +571,7 @@ def test_plot_helpers_reject_nonsense():
 
 @pytest.mark.parametrize("exercise_id, right, wrongs", [
     ("03.1", -0.5, [0.25, 0.5, 0.0]),
-    ("03.2", 4.5, [10.5, -3.48, -3.0, 7.5]),
+    ("03.2", 1_000_000, [1_000, 0.001, 1e-6, 2_000]),
     ("03.3", 2.5, [0.0, -2.5, 110_000]),
     ("03.4", 0.5, [0.25, 2.0, 8.0, 1.0]),
 ])
@@ -543,5 +589,13 @@ def test_exercise_checkers(exercise_id, right, wrongs, capsys):
 
 def test_exercise_answers_match_the_notebooks_own_functions(nb):
     assert nb["min_max_transform"](55_000, 5_000, 205_000, (-1, 1)) == pytest.approx(-0.5)
-    assert nb["standardize_inverse"](-1.2, 7.5, 2.5) == pytest.approx(4.5)
     assert nb["standardize_transform"](110_000, 60_000, 20_000) == pytest.approx(2.5)
+
+
+def test_exercise_03_2_penalty_factor_on_the_cars(cars):
+    """A weight per 1,000 miles is 1,000 times the weight per mile; its square, the L2 penalty, 10^6 times."""
+    X, y = cars[FEATURES].to_numpy(dtype=float), cars["price_kusd"].to_numpy()
+    per_mile = np.linalg.lstsq(np.column_stack([X, np.ones(len(X))]), y, rcond=None)[0][0]
+    per_thousand = np.linalg.lstsq(np.column_stack([X / [1000, 1, 1], np.ones(len(X))]), y, rcond=None)[0][0]
+    assert (per_thousand / per_mile) ** 2 == pytest.approx(1_000_000, rel=1e-6)
+    assert helpers.is_correct("03.2", round((per_thousand / per_mile) ** 2))
