@@ -34,15 +34,25 @@ def on_gpu():
 
 @pytest.fixture(scope="module")
 def update_seconds(nb):
-    """Seconds per update at B = 1, the race's batch sizes and B = N, measured once here."""
+    """Seconds per update at B = 1, the race's batch sizes and B = N, measured once here, largest first
+    (as the notebook does: a fresh session's first updates run slow)."""
     model, x, y = nb["model"], nb["x_train"], nb["y_train"]
-    return {b: helpers.seconds_per_update(model, x, y, b) for b in (1, *RACE, nb["N"])}
+    return {b: helpers.seconds_per_update(model, x, y, b) for b in (nb["N"], *RACE[::-1], 1)}
 
 
-def test_whole_set_epoch_is_at_least_5x_faster_than_batch_1(nb, update_seconds):
+def test_whole_set_epoch_is_more_than_30x_faster_than_batch_1(nb, update_seconds):
+    """The notebook's "more than 30x"; observed 105x to 150x on a busy 2-core machine."""
     n = nb["N"]
     epoch_1, epoch_n = update_seconds[1] * n, update_seconds[n]  # 1,024 updates of 1 sample vs 1 update of 1,024
-    assert epoch_1 >= 5 * epoch_n, (epoch_1, epoch_n)
+    assert epoch_1 > 30 * epoch_n, (epoch_1, epoch_n)
+
+
+def test_no_update_is_cheaper_per_sample_at_a_smaller_batch(update_seconds):
+    """The throughput figure's reference line (B / cheapest update) lies above every measured point."""
+    cheapest = min(update_seconds.values())
+    for b, sec in update_seconds.items():
+        assert b / sec <= b / cheapest
+    assert update_seconds[1] < 2 * update_seconds[8], update_seconds  # B = 1 not slower than B = 8 (warm-up artefact)
 
 
 def test_an_update_at_512_costs_2_to_3_times_one_at_128(update_seconds, on_gpu):
@@ -77,42 +87,6 @@ def test_largest_batch_that_fits_a_budget(nb):
     assert sum(est(sizes, b)) <= budget < sum(est(sizes, b + 1))
     assert fits(1000, sizes) == 0  # a budget smaller than the weights fits nothing
     assert fits(8 * 2**20, [64, 512, 512, 10], optimizer_slots=2) == 406  # exercise 02.1
-
-
-@pytest.fixture(scope="module")
-def peaks(nb):
-    """Measured peak bytes of one step at the notebook's four batch sizes (skips where not reported)."""
-    import tensorflow as tf
-
-    device = "GPU:0" if tf.config.list_physical_devices("GPU") else "CPU:0"
-    out = {b: nb["peak_step_bytes"](nb["model"], b, device) for b in (256, 1024, 4096, 16384)}
-    if None in out.values():
-        pytest.skip(f"TensorFlow reports no memory statistics for {device} in this build")
-    return device, out
-
-
-def test_estimate_without_weights_is_above_the_measured_peak(nb, peaks):
-    """Like with like: gradients + per-sample part against the peak on top of the weights."""
-    _, measured = peaks
-    weight_bytes = nb["model"].count_params() * 4
-    for b, peak in measured.items():
-        estimate = sum(nb["training_memory_bytes"](nb["LAYER_SIZES"], b)) - weight_bytes
-        assert peak < 0.9 * estimate, (b, peak, estimate)
-
-
-def test_measured_peak_grows_linearly_with_fewer_bytes_per_sample(nb, peaks):
-    _, measured = peaks
-    growth = (measured[16384] - measured[256]) / (16384 - 256)
-    per_sample = nb["training_memory_bytes"](nb["LAYER_SIZES"], 1)[1]
-    assert 0.5 * per_sample < growth < per_sample - 64 * 4, (growth, measured)
-    assert 3.0 < measured[16384] / measured[4096] < 4.5, measured  # about proportional to B
-
-
-def test_cpu_allocator_reports_in_coarse_steps(peaks):
-    device, measured = peaks
-    if not device.startswith("CPU"):
-        pytest.skip("the step size is a property of the CPU allocator")
-    assert all(p % 131_072 == 0 for p in measured.values()), measured  # multiples of 128 KiB
 
 
 # ---------------------------------------------------------------- 3. gradient noise
@@ -181,9 +155,14 @@ def race(nb):
     assert lrs == {b: 0.05 * b / 32 for b in RACE}  # the linear rule from B = 32, lr = 0.05
     out = {}
     for seed in SEEDS:
-        recs = {b: nb["train_to_target"](b, lrs[b], seed) for b in RACE}
-        assert all(r.reached for r in recs.values()), seed
-        out[seed] = {b: r.updates[-1] for b, r in recs.items()}
+        recs = {b: nb["train_to_target"](b, lrs[b], seed) for b in RACE[:-1]}
+        tries = {lr: nb["train_to_target"](512, lr, seed) for lr in (0.2, 0.4, 0.8)}  # 0.8: the linear rule's
+        assert all(r.reached for r in [*recs.values(), *tries.values()]), seed
+        updates = {b: r.updates[-1] for b, r in recs.items()}
+        updates[512] = min(r.updates[-1] for r in tries.values())  # the best of the three, as the notebook races
+        # how far the loss climbed back above the lowest value measured before it
+        rise = {lr: max(r.losses[i] - min(r.losses[:i + 1]) for i in range(len(r.losses))) for lr, r in tries.items()}
+        out[seed] = {"updates": updates, "tries": {lr: r.updates[-1] for lr, r in tries.items()}, "rise": rise}
     return out
 
 
@@ -193,24 +172,25 @@ def test_race_target_is_real_training(nb):
 
 def test_up_to_128_four_times_the_batch_needs_about_four_times_fewer_updates(race):
     """Observed 3.7 to 4.2 for seeds 0-3 and 42."""
-    for seed, updates in race.items():
+    for seed, r in race.items():
+        updates = r["updates"]
         for b in (8, 32):
             assert 3 <= updates[b] / updates[4 * b] <= 5, (seed, updates)
 
 
-def test_from_128_to_512_less_than_2x_fewer_updates(race):
-    """Past the critical batch size: observed 1.2 to 1.6 for seeds 0-3 and 42."""
-    for seed, updates in race.items():
-        assert updates[128] / updates[512] < 2, (seed, updates)
-        assert updates[512] * 512 > 1.5 * updates[128] * 128, (seed, updates)  # many more epochs
+def test_from_128_to_512_less_than_2x_fewer_updates_even_at_the_best_of_three_learning_rates(race):
+    """B = 512 at the best of 0.2, 0.4 and 0.8: observed 1.3 to 1.6x fewer updates than B = 128 (seeds 0-2, 42)."""
+    for seed, r in race.items():
+        updates = r["updates"]
+        assert updates[512] < updates[128], (seed, r)  # the fewest updates of the race
+        assert updates[128] / updates[512] < 2, (seed, r)
+        assert updates[512] * 512 > 1.5 * updates[128] * 128, (seed, r)  # many more epochs
 
 
-def test_from_128_to_512_less_than_2x_fewer_updates_even_at_other_learning_rates(nb, race):
-    """The notebook: 0.2 or 0.4 smooth B = 512's curve but still need more than half of B = 128's updates."""
-    for seed, updates in race.items():
-        for lr in (0.2, 0.4):
-            rec = nb["train_to_target"](512, lr, seed)
-            assert rec.reached and 2 * rec.updates[-1] > updates[128], (seed, lr, rec.updates[-1], updates)
+def test_at_the_linear_rules_lr_batch_512_climbs_back_up(race):
+    """The notebook: at 0.8 (k = 16, no warm-up) the loss climbs back up after falling; observed 0.3 to 1.0."""
+    for seed, r in race.items():
+        assert r["rise"][0.8] >= 0.2, (seed, r)
 
 
 def test_per_second_batch_8_far_behind_and_batch_512_no_faster_than_a_middle_batch(race, update_seconds, on_gpu):
@@ -218,8 +198,8 @@ def test_per_second_batch_8_far_behind_and_batch_512_no_faster_than_a_middle_bat
     B = 512 took 1.2x to 2.2x it (so "no faster", not "clearly slower", is what the notebook claims)."""
     if on_gpu:
         pytest.skip("on a GPU an update costs about the same up to large batches; the notebook says so")
-    for seed, updates in race.items():
-        seconds = {b: updates[b] * update_seconds[b] for b in RACE}
+    for seed, r in race.items():
+        seconds = {b: r["updates"][b] * update_seconds[b] for b in RACE}
         best_middle = min(seconds[32], seconds[128])
         assert seconds[8] >= 2 * best_middle, (seed, seconds)
         assert seconds[512] >= 0.8 * best_middle, (seed, seconds)
@@ -360,7 +340,7 @@ def test_epoch_timer_records_one_duration_per_epoch():
 
 # ---------------------------------------------------------------- exercises
 
-@pytest.mark.parametrize("exercise_id, right", [("02.1", 406), ("02.2", 0.48), ("02.3", 0.09), ("02.4", 0.4)])
+@pytest.mark.parametrize("exercise_id, right", [("02.1", 406), ("02.2", 0.48), ("02.3", 0.3), ("02.4", 0.001 * 8**0.5)])
 def test_exercise_right_answers(exercise_id, right):
     assert helpers.is_correct(exercise_id, right)
 
@@ -382,16 +362,18 @@ def test_exercise_02_2_answer_by_hand():
     ("02.2", 0.12, "difference"),
     ("02.2", 1.25, "ratio"),
     ("02.2", 0.3, "updates x seconds per update"),
-    ("02.3", 0.18, "1/sqrt(B)"),
-    ("02.3", 1.44, "goes down"),
-    ("02.4", 0.05, "changes the learning rate"),
-    ("02.4", 0.05 * 8**0.5, "square-root"),
-    ("02.4", 0.1, "factor"),
+    ("02.3", 0.15, "square root"),
+    ("02.3", 0.09, "variance at B = 64"),
+    ("02.3", 1.2, "goes down"),
+    ("02.3", 0.2, "1/sqrt(B)"),
+    ("02.4", 0.001, "changes the learning rate"),
+    ("02.4", 0.008, "linear rule"),
+    ("02.4", 0.002, "square root"),
 ])
 def test_exercise_wrong_answers_get_a_hint_without_the_answer(capsys, exercise_id, wrong, hint_word):
     assert not helpers.is_correct(exercise_id, wrong)
     helpers.check(exercise_id, wrong)
     out = capsys.readouterr().out
     assert "Hint:" in out and hint_word in out
-    right = {"02.1": "406", "02.2": "0.48", "02.3": "0.09", "02.4": "0.4"}[exercise_id]
+    right = {"02.1": "406", "02.2": "0.48", "02.3": "0.3", "02.4": "0.0028"}[exercise_id]
     assert right not in out.split("Hint:")[1]
