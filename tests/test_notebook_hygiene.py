@@ -74,6 +74,91 @@ def test_no_errors_or_stderr_stored(path):
             )
 
 
+# A traceback, error or warning text in a printed (stdout) or displayed (text/plain) output: a stderr stream or an
+# error output is caught above, but a library may print to stdout and a cell may display an exception's text.
+PROBLEM_TEXT = re.compile(r"Traceback|Error:|Warning:")
+
+# Lines a lesson prints on purpose, named exactly: (notebook, the whole output line). Anything else matching
+# PROBLEM_TEXT fails; an entry that no longer appears in its notebook fails too (so the list cannot go stale).
+DELIBERATE = {
+    # 01, "steps_per_epoch with plain arrays": the cell catches Keras's warning and prints its first clause,
+    # the behaviour being taught (the pass runs out, the epoch ends early).
+    ("01_batches_epochs_steps.ipynb", "UserWarning: Your input ran out of data"),
+}
+
+
+def problem_lines(outputs: list[dict], notebook: str = "") -> list[str]:
+    """The lines of stdout streams and text/plain outputs that hold a traceback, error or warning text.
+
+    Lines listed in DELIBERATE for `notebook` are left out. stderr streams and error outputs are not looked at
+    here (test_no_errors_or_stderr_stored fails on them whatever they say).
+    """
+    found = []
+    for out in outputs:
+        if out["output_type"] == "stream" and out.get("name") != "stdout":
+            continue
+        if out["output_type"] not in ("stream", "execute_result", "display_data"):
+            continue
+        for line in output_text(out).splitlines():
+            if PROBLEM_TEXT.search(line) and (notebook, line.strip()) not in DELIBERATE:
+                found.append(line)
+    return found
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_traceback_error_or_warning_text_in_outputs(path):
+    for i, cell in code_cells(load_notebook(path)):
+        bad = problem_lines(cell.get("outputs", []), path.name)
+        assert not bad, f"cell {i} shows a traceback, error or warning: {bad[:3]!r}"
+
+
+def test_deliberate_warning_lines_are_still_printed():
+    for notebook, line in DELIBERATE:
+        outputs = [out for _, cell in code_cells(load_notebook(NOTEBOOKS[0].parent / notebook))
+                   for out in cell.get("outputs", [])]
+        assert any(line == shown.strip() for out in outputs for shown in output_text(out).splitlines()), (
+            f"{notebook} no longer prints {line!r}: remove it from DELIBERATE")
+
+
+def _stream(text, name="stdout"):
+    return {"output_type": "stream", "name": name, "text": text}
+
+
+def _result(text, kind="execute_result"):
+    return {"output_type": kind, "data": {"text/plain": text}, "metadata": {}}
+
+
+@pytest.mark.parametrize("outputs", [
+    # the two examples from issue 23
+    [_stream("epoch 1\n/x/keras/trainer.py:80: UserWarning: Your input ran out of data; interrupting training.\n")],
+    [_result(["Traceback (most recent call last):\n", "  File \"<cell>\", line 1\n", "ValueError: bad\n"])],
+    [_stream("fine\n"), _stream(["RuntimeWarning: overflow encountered in exp\n"])],
+    [_result("KeyError: 'x'", kind="display_data")],
+    [_stream("DeprecationWarning: use the other one\n")],
+    [_stream("Warning: the run did not converge\n")],
+    [_stream("UserWarning: Your input ran out of data\n")],  # the deliberate line, but in another notebook
+])
+def test_problem_detector_flags_made_up_outputs(outputs):
+    assert problem_lines(outputs, "02_made_up.ipynb")
+
+
+@pytest.mark.parametrize("outputs", [
+    [_stream("loss 0.31, accuracy 0.92\n"), _result("{'error rate': 0.08}")],
+    [_stream("the error rate fell; no warning was printed\n")],  # words, not an exception or warning text
+    [{"output_type": "display_data", "data": {"image/png": "Error: not text"}, "metadata": {}}],
+    [_stream("Error: but on stderr\n", name="stderr")],  # caught by test_no_errors_or_stderr_stored instead
+])
+def test_problem_detector_passes_clean_outputs(outputs):
+    assert not problem_lines(outputs, "02_made_up.ipynb")
+
+
+def test_problem_detector_honours_only_exact_deliberate_lines():
+    assert not problem_lines([_stream("UserWarning: Your input ran out of data\n")], "01_batches_epochs_steps.ipynb")
+    assert problem_lines([_stream("UserWarning: Your input ran out of data; interrupting\n")],
+                         "01_batches_epochs_steps.ipynb")
+    assert problem_lines([_stream("UserWarning: something else\n")], "01_batches_epochs_steps.ipynb")
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_no_logs_paths_addresses_or_colour_codes(path):
     for i, cell in code_cells(load_notebook(path)):
