@@ -297,8 +297,9 @@ def slide_notebook(nb: Any) -> Any:
         if skipping or bh.SOLUTION_TAG in tags or cell.cell_type == "raw":
             continue
         if cell.cell_type == "markdown":
-            # An escaped dollar (k\$) is a dollar, not the start of math: kept away from MathJax.
-            pieces = [p.replace("\\$", '<span class="tex2jax_ignore">$</span>') for p in chunk_markdown(src)]
+            # An escaped dollar (k\$) is a dollar, not the start of math. nbconvert's markdown drops the
+            # backslash; doubled, one reaches the page, and MathJax (processEscapes) shows a plain $.
+            pieces = [re.sub(r"(?<!\\)\\\$", r"\\\\$", p) for p in chunk_markdown(src)]
             for k, piece in enumerate(pieces):
                 if k or not _heading(piece):
                     # a piece that does not start with a heading continues the current section
