@@ -50,12 +50,38 @@ def test_steps_are_ceil_and_last_batch_is_the_remainder(n, b):
     assert helpers.steps_per_epoch(n, b, drop_remainder=True) == n // b
 
 
-def test_helper_agrees_with_math_ceil_on_a_grid():
-    """The check the notebook used to run in a cell: the helper equals ceil(N / B) on 11,700 (N, B) pairs."""
-    for n in range(0, 300):
-        for b in range(1, 40):
-            assert helpers.steps_per_epoch(n, b) == math.ceil(n / b), (n, b)
-            assert helpers.steps_per_epoch(n, b, drop_remainder=True) == math.floor(n / b), (n, b)
+# validation_split -> the same fraction as integers (numerator, denominator). Only splits for which Keras's
+# floating-point floor(N * (1 - v)) equals the exact integer floor for every N below 200; 0.3 and 0.9 are not
+# among them (e.g. N = 90, v = 0.3: float gives 62, exact 63), and are checked against Keras itself below.
+GRID_SPLITS = {0.0: (0, 1), 0.1: (1, 10), 0.2: (1, 5), 0.25: (1, 4), 1 / 3: (1, 3), 0.5: (1, 2), 0.7: (7, 10)}
+
+
+def test_rule_on_an_exhaustive_grid_against_integer_arithmetic():
+    """Every N < 200, B < 50 and split above: training samples, steps and batch sizes, with and without
+    drop_remainder, against integer arithmetic and a simulated batching of range(n_train) written here."""
+    checked = refused = 0
+    for v, (p, q) in GRID_SPLITS.items():
+        for n in range(200):
+            n_train = n * (q - p) // q  # exact floor(N (1 - p / q))
+            if p and (n_train == 0 or n_train == n):  # no training or no validation sample: Keras refuses
+                for call in (lambda: helpers.training_samples(n, v), lambda: helpers.steps_per_epoch(n, 1, v),
+                             lambda: helpers.batch_sizes(n, 1, v)):
+                    with pytest.raises(ValueError, match="validation_split"):
+                        call()
+                refused += 1
+                continue
+            assert helpers.training_samples(n, v) == n_train, (n, v)
+            ids = list(range(n_train))
+            for b in range(1, 50):
+                batches = [len(ids[start:start + b]) for start in range(0, n_train, b)]
+                full = [size for size in batches if size == b]
+                assert helpers.batch_sizes(n, b, v) == batches, (n, b, v)
+                assert helpers.steps_per_epoch(n, b, v) == len(batches) == -(-n_train // b), (n, b, v)
+                assert helpers.batch_sizes(n, b, v, drop_remainder=True) == full, (n, b, v)
+                assert helpers.steps_per_epoch(n, b, v, drop_remainder=True) == len(full) == n_train // b, (n, b, v)
+                checked += 1
+    # the grid holds every remainder from 0 to B - 1, a remainder of exactly 1 included, and refused splits
+    assert checked > 50_000 and refused > 10
 
 
 def test_notebook_table_claims():
@@ -78,7 +104,8 @@ def test_training_samples_match_keras_train_validation_split():
 
     rng = np.random.default_rng(0)
     cases = [(int(n), float(v)) for n, v in zip(rng.integers(1, 3000, 100), rng.uniform(0.001, 0.999, 100))]
-    cases += [(2100, 0.1), (1000, 0.2), (100, 0.3), (10, 0.7), (3, 0.5), (1, 0.5), (10, 0.01), (174, 0.1), (3, 0.7), (10, 1e-17)]
+    cases += [(2100, 0.1), (1000, 0.2), (100, 0.3), (10, 0.7), (3, 0.5), (1, 0.5), (10, 0.01), (174, 0.1), (3, 0.7), (10, 1e-17),
+              (90, 0.3), (180, 0.3), (10, 0.9), (100, 0.9)]  # float floor one below the exact one
     # NumPy float32 splits: Keras computes in float32, so float(v) would be off by one for some of them
     cases += [(100, np.float32(0.2)), (2100, np.float32(0.1)), (1000, np.float32(0.2)), (10, np.float32(0.7))]
     cases += [(int(n), np.float32(v)) for n, v in zip(rng.integers(1, 3000, 100), rng.uniform(0.001, 0.999, 100))]
