@@ -111,6 +111,23 @@ def test_train_run_rejects_bad_arguments(nb, kwargs, match):
         helpers.train_run(**args)
 
 
+def test_reusable_model_builds_once_per_arguments_and_rejects_bad_input():
+    calls = []
+
+    def build(norm, depth=4):
+        calls.append((norm, depth))
+        return object()
+
+    first = helpers.reusable_model(build, "none", depth=2)
+    assert helpers.reusable_model(build, "none", depth=2) is first
+    assert helpers.reusable_model(build, "none", depth=3) is not first
+    assert calls == [("none", 2), ("none", 3)]
+    with pytest.raises(TypeError, match="build"):
+        helpers.reusable_model("build_model", "none")
+    with pytest.raises(TypeError, match="hashable"):
+        helpers.reusable_model(build, ["none"])
+
+
 def test_fresh_start_and_accuracy_reject_bad_arguments(nb):
     model = nb["build_model"]("none")
     with pytest.raises(TypeError, match="seed"):
@@ -143,7 +160,8 @@ def test_bn_training_loss_is_higher_in_training_mode_and_lower_in_inference_mode
 
 @pytest.mark.parametrize("split", SEED_SETS)
 def test_both_placements_work(all_runs, split):
-    none, before, after = (curves(all_runs[split][n]).mean(axis=0) for n in ("none", "bn_before", "bn_after"))
+    # the notebook runs the after-ReLU placement on its first two seeds only: compare on those
+    none, before, after = (curves(all_runs[split][n][:2]).mean(axis=0) for n in ("none", "bn_before", "bn_after"))
     assert np.all(before[:2] > none[:2]) and np.all(after[:2] > none[:2]), (none, before, after)
     assert abs(after[-1] - before[-1]) < 0.03, (before, after)
 
@@ -159,27 +177,32 @@ def test_bn_costs_less_than_three_times_the_cpu_time_per_epoch(all_runs, split):
 
 # --- section 2: learning rates ----------------------------------------------------------------
 
-RATES = [0.01, 0.1, 0.5, 1.0, 3.0]
+RATES = [0.1, 0.5, 1.0, 3.0]
 
 
 @pytest.fixture(scope="module")
 def sweeps(nbs):
-    return {split: {norm: np.array([[nbs[split]["train"](norm, s, learning_rate=lr, epochs=3)["val_accuracy"][-1]
-                                     for s in seeds] for lr in RATES])
-                    for norm in ("none", "bn_before")}
-            for split, seeds in SEED_SETS.items()}
+    results = {}
+    for split, seeds in SEED_SETS.items():
+        for norm in ("none", "bn_before"):
+            runs = [[nbs[split]["train"](norm, s, learning_rate=lr, epochs=3) for s in seeds] for lr in RATES]
+            results[split, norm] = np.array([[r["val_accuracy"][-1] for r in row] for row in runs])
+            results[split, norm, "loss"] = np.array([[r["loss"][-1] for r in row] for row in runs])
+    return results
 
 
 @pytest.mark.parametrize("split", SEED_SETS)
 def test_learning_rate_tolerance(sweeps, split):
-    none, bn = sweeps[split]["none"], sweeps[split]["bn_before"]
+    none, bn = sweeps[split, "none"], sweeps[split, "bn_before"]
     at = {lr: i for i, lr in enumerate(RATES)}
     gain = bn.mean(axis=1) - none.mean(axis=1)
-    assert gain[at[0.01]] > 0.2, (none, bn)
+    assert gain[at[0.5]] <= 0.02, (none, bn)  # "at 0.5 (x5) BN's mean was not ahead"
     assert gain[at[1.0]] > 0.2, (none, bn)
     assert np.all(none[at[3.0]] < 0.15), none  # every plain run at chance
+    loss = sweeps[split, "none", "loss"][at[3.0]]
+    assert not np.any(loss <= np.log(10)), loss  # ... and blown up: nan or above ln 10
     assert np.all(bn[at[3.0]] > 0.3), bn  # every BN run still learned
-    # "from 0.1 to 0.5 both learn" (which one is higher changes with the seed: no claim)
+    # at 0.1 and 0.5 both learn
     middle = slice(at[0.1], at[0.5] + 1)
     assert min(none[middle].mean(axis=1).min(), bn[middle].mean(axis=1).min()) > 0.6, (none, bn)
 
@@ -261,7 +284,7 @@ def test_precise_bn_sets_population_statistics_layer_by_layer(nb):
         h = np.maximum(np.asarray(bn.gamma) * (z - mean) / np.sqrt(var + bn.epsilon) + np.asarray(bn.beta), 0)
 
 
-TINY_SETTINGS = {"epochs": 1, "steps_per_epoch": 150}
+TINY_SETTINGS = {"epochs": 3, "steps_per_epoch": 50}
 TINY_BATCHES = [2, 4, 8, 32]
 
 
@@ -275,11 +298,11 @@ def tiny(nbs):
             rows = []
             for s in seeds:
                 run = ns["train"]("bn_before", s, data=small, batch_size=b, **TINY_SETTINGS)
-                moving = run["val_accuracy"][-1]
+                moving, bn_loss = run["val_accuracy"][-1], run["loss"][-1]
                 precise = helpers.accuracy(ns["precise_bn"](run["model"], small[0]), ns["x_val"], ns["y_val"])
-                ln = ns["train"]("layer", s, data=small, batch_size=b, **TINY_SETTINGS)["val_accuracy"][-1]
-                rows.append((moving, precise, ln))
-            results[split, b] = np.array(rows)  # seeds x (moving, precise, layer)
+                ln_run = ns["train"]("layer", s, data=small, batch_size=b, **TINY_SETTINGS)
+                rows.append((moving, precise, ln_run["val_accuracy"][-1], bn_loss, ln_run["loss"][-1]))
+            results[split, b] = np.array(rows)  # seeds x (moving, precise, layer, BN fit loss, LN fit loss)
     return results
 
 
@@ -290,9 +313,17 @@ def tiny_means(tiny, split):
 @pytest.mark.parametrize("split", SEED_SETS)
 def test_bn_fails_at_batch_two_and_lags_at_four(tiny, split):
     m = tiny_means(tiny, split)
-    moving, precise, ln = m[2]
+    moving, precise, ln = m[2][:3]
     assert max(moving, precise) < 0.4 and ln > 0.6, m[2]
     assert m[4][2] - m[4][1] > 0.05, m[4]  # LayerNorm ahead of BN with precise statistics
+
+
+@pytest.mark.parametrize("split", SEED_SETS)
+def test_at_batch_two_bn_does_not_fit_even_in_training_mode(tiny, split):
+    m = tiny_means(tiny, split)
+    bn_loss, ln_loss = m[2][3], m[2][4]
+    assert bn_loss > 2.0 and ln_loss < 1.5, m[2]  # chance level is ln 10 = 2.30
+    assert m[4][3] > 2 * m[4][4], m[4]  # batch 4: BN's training loss more than twice LayerNorm's
 
 
 @pytest.mark.parametrize("split", SEED_SETS)
@@ -356,7 +387,22 @@ def test_exercise_answers(nb):
     assert helpers.is_correct("06.1", 768)
     assert helpers.is_correct("06.1", nb["build_model"]("bn_before").count_params()
                               - nb["build_model"]("none").count_params())
-    assert helpers.is_correct("06.2", -1.0)
+    assert helpers.is_correct("06.2", 1 / 256)
+    assert helpers.is_correct("06.2", 0.5 ** 8)
+
+
+@pytest.mark.parametrize("split", SEED_SETS)
+def test_exercise_06_2_the_measured_shrinkage_is_near_two_to_the_minus_eight(nbs, split):
+    ns = nbs[split]
+    plain = ns["build_model"]("none", depth=16)
+    x = ns["x_train"]
+    for s in DEPTH_SEEDS + [split]:
+        helpers.fresh_start(plain, s)
+        h = x.astype("float64")
+        for d in [layer for layer in plain.layers if layer.__class__.__name__ == "Dense"][:-1]:
+            h = np.maximum(h @ np.asarray(d.kernel, dtype="float64") + np.asarray(d.bias), 0)  # independent NumPy pass
+        ratio = np.sqrt(np.mean(h**2) / np.mean(x.astype("float64") ** 2)) / 0.5 ** 8
+        assert 1 / 3 < ratio < 3, (s, ratio)
 
 
 @pytest.mark.parametrize("split", SEED_SETS)
@@ -372,7 +418,7 @@ def test_exercise_06_3_default_momentum_costs_a_few_hundredths(nbs, all_runs, sp
 
 @pytest.mark.parametrize("exercise_id, wrong", [
     ("06.1", 1024), ("06.1", 256), ("06.1", 512), ("06.1", 0),
-    ("06.2", 1.0), ("06.2", 0.0), ("06.2", -2.0),
+    ("06.2", 0.5 ** 16), ("06.2", 0.5), ("06.2", 2 ** -7), ("06.2", -1.0), ("06.2", 0.0),
     ("06.3", -0.08), ("06.3", 0.0), ("06.3", 0.5), ("06.3", 85),
 ])
 def test_wrong_exercise_answers_get_a_hint(capsys, exercise_id, wrong):
