@@ -9,7 +9,7 @@ GOAL   := $(or $(firstword $(MAKECMDGOALS)),lab)
 # The course's JupyterLab settings (no news pop-up), installed into .venv/share/jupyter: see README, Set-up.
 JUPYTER_DATA := $(wildcard jupyter/lab/settings/overrides.d/*.json)
 
-.PHONY: lab test execute check-seeds bench handouts slides translate translate-check clean help venv
+.PHONY: lab test execute check-seeds bench mutants handouts slides translate translate-check clean help venv
 
 help:
 	@echo "make lab      open JupyterLab on notebooks/00_start_here.ipynb"
@@ -17,6 +17,7 @@ help:
 	@echo "make execute  re-run every notebook from a clean kernel and store its outputs"
 	@echo "make check-seeds  run every notebook under COURSE_SEED=1 and 2 (nothing written)"
 	@echo "make bench    time each notebook in a fresh kernel (wall time, peak memory)"
+	@echo "make mutants  plant small bugs one at a time in a scratch copy and check that the tests catch each (MUTANTS=name ... for some)"
 	@echo "make handouts student and instructor editions, HTML and PDF, in build/handouts (PAPER=letter: US Letter, in build/handouts-letter)"
 	@echo "make slides   one reveal.js slide deck per notebook, offline, in build/slides (reveal.js fetched once with npm)"
 	@echo "make translate  write the Korean notebooks notebooks/ko/NN_*.ipynb from the English ones and notebooks/ko/NN_*.md"
@@ -47,6 +48,10 @@ check-seeds: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python tools/benchmark_notebooks.py $(NOTEBOOKS)
+
+# tools/mutants.py: a curated list of plausible bugs; each runs only the tests that should catch it (issue 23).
+mutants: $(STAMP)
+	$(BIN)/python tools/mutants.py $(MUTANTS)
 
 handouts: $(STAMP)
 	$(BIN)/python tools/build_handouts.py $(if $(PAPER),--paper $(PAPER)) $(NOTEBOOKS)

@@ -1,0 +1,356 @@
+"""`make mutants`: plant small plausible bugs, one at a time, and check that the tests catch each one.
+
+Every mutant names one file (helpers.py, a notebook or a tool), an exact piece of its text (which must occur
+exactly once: in a notebook, across its code cells' sources) and the text that replaces it, the claim or helper it
+breaks, and the few tests that should fail. For each mutant the repository's files (tracked and untracked, not
+ignored: no .venv, no build) are copied to a scratch directory, the bug is planted there, and pytest runs only the
+named tests in that copy, with PYTHONPATH set so that `import helpers` finds the scratch copy's helpers.py rather
+than the editable install's /work/main/helpers.py (checked before the first mutant). /work/main itself is never
+written to. A mutant is *caught* when pytest reports failed tests; passing is *missed*; anything else (a collection
+error, a timeout) is reported as such. The exit status is 0 only if every mutant is caught.
+
+Usage:  python tools/mutants.py [--jobs 2] [--timeout 240] [--no-baseline] [--check] [NAME ...]
+    --check        only verify that every mutant applies (its text occurs exactly once) and names existing tests
+    --no-baseline  skip running the named tests once on the unmutated copy (they must pass there)
+    NAME ...       run only these mutants
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    path: str  # relative to the repository root; .ipynb: the text is looked up in the code cells' sources
+    old: str
+    new: str
+    tests: tuple[str, ...]  # pytest node ids (file::test, a parametrized test runs all its cases)
+    breaks: str  # the claim or helper the bug makes wrong
+
+
+T00 = "tests/test_00_start_here.py"
+T01 = "tests/test_01_batches_epochs_steps.py"
+T03 = "tests/test_03_feature_scaling.py"
+T05 = "tests/test_05_batch_norm_from_scratch.py"
+T07 = "tests/test_07_across_devices.py"
+NB00 = "notebooks/00_start_here.ipynb"
+NB01 = "notebooks/01_batches_epochs_steps.ipynb"
+NB03 = "notebooks/03_feature_scaling.ipynb"
+NB05 = "notebooks/05_batch_norm_from_scratch.ipynb"
+
+MUTANTS: list[Mutant] = [
+    # --- notebook 00: the environment check ---------------------------------------------------------------
+    Mutant("00-env-threshold", NB00, "if val_accuracy > 0.5 else", "if val_accuracy > 0.05 else",
+           (f"{T00}::test_environment_check_verdict_on_made_up_histories",),
+           "00: 'environment OK' only when the check is well above chance (threshold moved)"),
+    Mutant("00-env-split", NB00, "epochs=3, batch_size=32, validation_split=0.2, verbose=0",
+           "epochs=3, batch_size=32, validation_split=0.25, verbose=0",
+           (f"{T00}::test_environment_check_cell_is_well_above_chance_and_makes_45_steps_per_epoch",),
+           "00: the check trains on 80 % of the digits, 45 steps per epoch"),
+    Mutant("00-exercise-split", "helpers.py", "n_train = math.floor(1797 * (1 - 0.2))",
+           "n_train = math.floor(1797 * (1 - 0.25))",
+           (f"{T00}::test_exercise_00_1_right_and_wrong_answers",), "helpers._check_00_1 (exercise 00.1's answer)"),
+    Mutant("00-pins-comment", "helpers.py", 'line = line.split("#", 1)[0].strip()', "line = line.strip()",
+           (f"{T00}::test_pinned_requirements_and_mismatches_on_a_made_up_file",),
+           "helpers.pinned_requirements (a trailing comment is not part of the version)"),
+    Mutant("00-mismatch-ordered", "helpers.py", "if installed != wanted:", "if installed < wanted:",
+           (f"{T00}::test_pinned_requirements_and_mismatches_on_a_made_up_file",),
+           "helpers.requirement_mismatches (any other version is a mismatch)"),
+    # --- notebook 01: the steps-per-epoch rule ------------------------------------------------------------
+    Mutant("01-remainder-of-one", "helpers.py", "if drop_remainder or remainder == 0:",
+           "if drop_remainder or remainder <= 1:",
+           (f"{T01}::test_rule_on_an_exhaustive_grid_against_integer_arithmetic",),
+           "helpers.steps_per_epoch: a partial last batch is a step (a remainder of one sample dropped)"),
+    Mutant("01-split-rounds-up", "helpers.py", "split_at = int(math.floor(n_samples * (1.0 - validation_split)))",
+           "split_at = int(math.ceil(n_samples * (1.0 - validation_split)))",
+           (f"{T01}::test_rule_on_an_exhaustive_grid_against_integer_arithmetic",),
+           "helpers.training_samples: Keras rounds the training count down"),
+    Mutant("01-last-batch-full", "helpers.py", "return [min(batch_size, n_train - k * batch_size) for k in range(steps)]",
+           "return [batch_size for k in range(steps)]",
+           (f"{T01}::test_rule_on_an_exhaustive_grid_against_integer_arithmetic",),
+           "helpers.batch_sizes: the last batch is the remainder"),
+    Mutant("01-zero-samples-refused", "helpers.py", "    if value < minimum:\n        raise ValueError(f\"{name} must be >= {minimum}",
+           "    if value <= minimum:\n        raise ValueError(f\"{name} must be >= {minimum}",
+           (f"{T01}::test_good_edge_cases",), "helpers._check_whole_number (0 samples is allowed)"),
+    Mutant("01-orders-reversed", "helpers.py", "return [[i for batch in epoch for i in batch] for epoch in self.ids]",
+           "return [[i for batch in reversed(epoch) for i in batch] for epoch in self.ids]",
+           (f"{T01}::test_recorder_result_properties",), "helpers.FedBatches.orders (batches joined in the order fed)"),
+    Mutant("01-recorder-shuffle-dropped", "helpers.py", '"validation_split": validation_split, "shuffle": bool(shuffle)}',
+           '"validation_split": validation_split, "shuffle": True}',
+           (f"{T01}::test_shuffling_claims",), "helpers.record_fed_batches passes shuffle= to fit() unchanged"),
+    Mutant("01-plot-one-style", "helpers.py", "color, hatch = _BATCH_STYLES[b % 2]", "color, hatch = _BATCH_STYLES[0]",
+           (f"{T01}::test_plot_batches_styles_alternate_with_the_same_rule_for_every_batch_size",),
+           "helpers.plot_batches: consecutive batches alternate between two styles"),
+    Mutant("01-practice-batch-ignored", NB01, "history = model.fit(x_train, y_train, batch_size=batch_size,",
+           "history = model.fit(x_train, y_train, batch_size=32,",
+           (f"{T01}::test_practice_same_epochs_different_updates",),
+           "01: same epochs, different updates (300 at B = 10, 30 at B = 100), B = 10 ahead"),
+    Mutant("01-shuffle-buffer-full", NB01, ".shuffle(buffer_size, seed=seed)", ".shuffle(12, seed=seed)",
+           (f"{T01}::test_shuffle_buffer_smaller_than_n_does_not_shuffle_fully",),
+           "01: a shuffle buffer smaller than N does not shuffle fully"),
+    # --- notebook 03: feature scaling ---------------------------------------------------------------------
+    Mutant("03-standardize-uncentred", NB03, "return (X - mean) / std", "return X / std",
+           (f"{T03}::test_hand_written_standardization_equals_standardscaler",),
+           "03: hand-written standardization equals StandardScaler"),
+    Mutant("03-min-max-range", NB03, "/ (x_max - x_min) * (high - low)", "/ (x_max - x_min) * high",
+           (f"{T03}::test_hand_written_min_max_equals_minmaxscaler",), "03: hand-written min-max equals MinMaxScaler"),
+    Mutant("03-scaler-fitted-on-validation", NB03, "StandardScaler().fit(X_train)\n    centre =",
+           "StandardScaler().fit(X_val)\n    centre =",
+           (f"{T03}::test_scaled_inputs_are_what_the_prose_says",), "03: every scaler is fitted on the training rows only"),
+    Mutant("03-gradient-step-halved", NB03, "w = w - learning_rate * 2 / len(X) * X.T @ (X @ w - y)",
+           "w = w - learning_rate / len(X) * X.T @ (X @ w - y)",
+           (f"{T03}::test_steps_needed_under_both_rules",),
+           "03: the race (about a thousand steps in thousands of miles, a handful standardized)"),
+    Mutant("03-active-relus-axis", NB03, "np.any(X @ kernel + bias > 0, axis=0)", "np.any(X @ kernel + bias > 0, axis=1)",
+           (f"{T03}::test_active_relus_counts_units_any_row_switches_on",), "03: counting dead ReLUs (per unit, not per row)"),
+    Mutant("03-outlier-not-in-fit", NB03, "scaler.fit(np.vstack([values, [[outlier]]])).transform(values)",
+           "scaler.fit(values).transform(values)",
+           (f"{T03}::test_one_outlier_squeezes_min_max_most_standard_less_robust_not",),
+           "03: one outlier squeezes min-max most, standardization less, RobustScaler not"),
+    Mutant("03-verdict-threshold", "helpers.py", "val_mse > 100 * baseline:", "val_mse > 1000 * baseline:",
+           (f"{T03}::test_verdict_says_diverged_above_100_times_the_baseline_only",),
+           "helpers.verdict ('diverged' above 100x the baseline)"),
+    Mutant("03-first-step-off-by-one", "helpers.py", "return int(reached[0]) if reached.size else None",
+           "return int(reached[0]) + 1 if reached.size else None",
+           (f"{T03}::test_first_step_within_finds_the_first_step_or_none",), "helpers.first_step_within (off by one)"),
+    Mutant("03-written-out-digits", "helpers.py", "return f\"{float(f'{value:.{digits}g}'):,.0f}\"",
+           "return f\"{float(f'{value:.{digits + 1}g}'):,.0f}\"",
+           (f"{T03}::test_steps_to_minimum_and_written_out_reject_nonsense",), "helpers.written_out (significant digits)"),
+    Mutant("03-race-fraction", "helpers.py", "n = first_step_within(losses, lowest, 0.99)",
+           "n = first_step_within(losses, lowest, 0.9)",
+           (f"{T03}::test_steps_to_minimum_prints_the_race_counts",), "helpers.steps_to_minimum (99 % of the way down)"),
+    Mutant("03-mlp-no-relu", "helpers.py", 'keras.layers.Dense(16, activation="relu"),', "keras.layers.Dense(16),",
+           (f"{T03}::test_build_mlp_is_the_network_the_prose_describes",), "helpers.build_mlp (16 ReLUs)"),
+    Mutant("03-curve-training-loss", "helpers.py", 'return np.array(history.history["val_loss"])',
+           'return np.array(history.history["loss"])',
+           (f"{T03}::test_validation_curve_is_the_validation_mse_after_each_epoch",),
+           "helpers.validation_curve (validation, not training, MSE)"),
+    Mutant("03-loader-line-number", "helpers.py", 'raise ValueError(\n                f"{path}, line {row + 2}:',
+           'raise ValueError(\n                f"{path}, line {row + 1}:',
+           ("tests/test_03_data.py::test_malformed_file_error_names_the_file_and_the_problem",),
+           "helpers.load_used_cars (the line named in the error)"),
+    # --- notebook 05: batch normalization from scratch ----------------------------------------------------
+    Mutant("05-unbiased-variance", NB05, "var = ((x - mu) ** 2).mean(axis=0)", "var = x.var(axis=0, ddof=1)",
+           (f"{T05}::test_batch_norm_matches_keras_in_training_mode",),
+           "05: batch_norm uses the biased batch variance, as Keras"),
+    Mutant("05-mean-wrong-axis", NB05, "mu = x.mean(axis=0)                       # step 1",
+           "mu = x.mean(axis=1, keepdims=True)        # step 1",
+           (f"{T05}::test_batch_norm_matches_keras_in_training_mode",),
+           "05: statistics per feature, over the batch axis"),
+    Mutant("05-momentum-swapped", NB05, "return moving * momentum + batch_stat * (1.0 - momentum)",
+           "return batch_stat * momentum + moving * (1.0 - momentum)",
+           (f"{T05}::test_momentum_arithmetic_in_the_prose",),
+           "05: the moving average keeps `momentum` of the old value"),
+    Mutant("05-fold-bias-unscaled", NB05, "return kernel * scale, (bias - moving_mean) * scale + beta",
+           "return kernel * scale, (bias - moving_mean) + beta",
+           (f"{T05}::test_fold_batch_norm_by_hand",), "05: folding BN into the layer before scales the bias"),
+    Mutant("05-backward-sign", NB05, "(m * dy - dbeta - x_hat * dgamma)", "(m * dy - dbeta + x_hat * dgamma)",
+           (f"{T05}::test_gradient_matches_finite_differences_and_sums_to_zero",),
+           "05: the backward pass matches GradientTape and finite differences"),
+    Mutant("05-rounded-negative-zero", "helpers.py", "return np.round(np.asarray(values, dtype=float), decimals) + 0.0",
+           "return np.round(np.asarray(values, dtype=float), decimals)",
+           (f"{T05}::test_rounded_has_no_negative_zeros",), "helpers.rounded shows -0.0 as 0.0"),
+    # --- notebook 07: across devices ----------------------------------------------------------------------
+    Mutant("07-max-abs-signed", "helpers.py", "largest = max(largest, float(np.max(np.abs(a - b))))",
+           "largest = max(largest, float(np.max(a - b)))",
+           (f"{T07}::test_max_abs_difference_by_hand",), "helpers.max_abs_difference (absolute value)"),
+]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+def _code_cells(nb: dict) -> list[dict]:
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def _source(cell: dict) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def occurrences(mutant: Mutant, root: Path = ROOT) -> int:
+    """How many times the mutant's text occurs in its file (in a notebook: in its code cells' sources)."""
+    path = root / mutant.path
+    if not path.is_file():
+        return 0
+    if path.suffix == ".ipynb":
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        return sum(_source(c).count(mutant.old) for c in _code_cells(nb))
+    return path.read_text(encoding="utf-8").count(mutant.old)
+
+
+def apply(mutant: Mutant, root: Path) -> None:
+    """Plant the mutant in the copy at `root` (its text must occur exactly once there)."""
+    count = occurrences(mutant, root)
+    if count != 1:
+        raise ValueError(f"mutant {mutant.name}: its text occurs {count} times in {mutant.path}, expected once")
+    path = root / mutant.path
+    if path.suffix == ".ipynb":
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in _code_cells(nb):
+            text = _source(cell)
+            if mutant.old in text:
+                cell["source"] = text.replace(mutant.old, mutant.new).splitlines(keepends=True)
+        path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    else:
+        path.write_text(path.read_text(encoding="utf-8").replace(mutant.old, mutant.new), encoding="utf-8")
+
+
+def problems(mutants: list[Mutant] = MUTANTS, root: Path = ROOT) -> list[str]:
+    """Everything that would make a mutant a no-op or unrunnable: text not there exactly once, a replacement equal
+    to the original, a named test file or test function that does not exist, a repeated name."""
+    found = []
+    names = [m.name for m in mutants]
+    found += [f"mutant name {n!r} used more than once" for n in sorted({n for n in names if names.count(n) > 1})]
+    for m in mutants:
+        count = occurrences(m, root)
+        if count != 1:
+            found.append(f"{m.name}: text occurs {count} times in {m.path}, expected exactly once")
+        if m.old == m.new:
+            found.append(f"{m.name}: replacement equals the original")
+        if not m.tests:
+            found.append(f"{m.name}: names no test")
+        for node in m.tests:
+            file, _, test = node.partition("::")
+            path = root / file
+            if not path.is_file():
+                found.append(f"{m.name}: test file {file} does not exist")
+            elif test and not re.search(rf"^def {re.escape(test.split('[')[0])}\(", path.read_text(encoding="utf-8"),
+                                        re.M):
+                found.append(f"{m.name}: {file} has no test {test}")
+    return found
+
+
+def repository_files() -> list[str]:
+    out = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=ROOT,
+                         capture_output=True, check=True).stdout.decode()
+    return [f for f in out.split("\0") if f and (ROOT / f).is_file()]
+
+
+def copy_repository(dest: Path) -> None:
+    for rel in repository_files():
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / rel, target)
+
+
+def scratch_env(root: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(root) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["MPLBACKEND"] = "Agg"
+    env.pop("COURSE_SEED", None)
+    return env
+
+
+def check_import_resolves_to(root: Path) -> None:
+    """Fail loudly if `import helpers` in the scratch copy would load another helpers.py (the editable install)."""
+    out = subprocess.run([sys.executable, "-c", "import helpers; print(helpers.__file__)"], cwd=root / "tests",
+                         env=scratch_env(root), capture_output=True, text=True, check=True).stdout.strip()
+    if Path(out).resolve() != (root / "helpers.py").resolve():
+        raise SystemExit(f"import helpers resolves to {out}, not the scratch copy {root / 'helpers.py'}: stopping")
+
+
+def pytest_command(tests: tuple[str, ...] | list[str], workers: int = 0) -> list[str]:
+    return [sys.executable, "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider", "-n", str(workers),
+            "-x", "-q", "-rf", "--no-header", *tests]
+
+
+def run_tests(root: Path, tests, timeout: float, workers: int = 0) -> tuple[str, float, str]:
+    """Run pytest on `tests` in the copy at `root`: (outcome, seconds, first failed test or a note)."""
+    start = time.monotonic()
+    try:
+        proc = subprocess.run(pytest_command(tests, workers), cwd=root, env=scratch_env(root), capture_output=True,
+                              text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return "timeout", time.monotonic() - start, f"no result within {timeout:.0f} s"
+    seconds = time.monotonic() - start
+    failed = re.findall(r"^FAILED (\S+)", proc.stdout, re.M)
+    if proc.returncode == 1 and failed:
+        return "caught", seconds, failed[0].split("::", 1)[-1]
+    if proc.returncode == 0:
+        return "missed", seconds, "every named test passed"
+    tail = (proc.stdout + proc.stderr).strip().splitlines()[-3:]
+    return "error", seconds, f"pytest exit {proc.returncode}: " + " | ".join(tail)
+
+
+def run_mutant(mutant: Mutant, base: Path, timeout: float) -> tuple[Mutant, str, float, str]:
+    work = Path(tempfile.mkdtemp(prefix=f"mutant-{mutant.name}-"))
+    try:
+        shutil.copytree(base, work, dirs_exist_ok=True)
+        apply(mutant, work)
+        outcome, seconds, note = run_tests(work, mutant.tests, timeout)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return mutant, outcome, seconds, note
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("names", nargs="*", help="run only these mutants")
+    parser.add_argument("--jobs", type=int, default=2, help="mutants run at the same time (default 2)")
+    parser.add_argument("--timeout", type=float, default=240, help="seconds per mutant (default 240)")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the run on the unmutated copy")
+    parser.add_argument("--check", action="store_true", help="only check that every mutant applies")
+    args = parser.parse_args(argv)
+
+    found = problems()
+    if found:
+        print("mutants that would not apply:\n  " + "\n  ".join(found))
+        return 2
+    chosen = [m for m in MUTANTS if not args.names or m.name in args.names]
+    unknown = set(args.names) - {m.name for m in MUTANTS}
+    if unknown:
+        print(f"no such mutant: {', '.join(sorted(unknown))}")
+        return 2
+    if args.check:
+        print(f"{len(MUTANTS)} mutants, each applies exactly once and names existing tests")
+        return 0
+
+    started = time.monotonic()
+    base = Path(tempfile.mkdtemp(prefix="mutants-base-"))
+    try:
+        copy_repository(base)
+        check_import_resolves_to(base)
+        if not args.no_baseline:
+            tests = sorted({t for m in chosen for t in m.tests})
+            outcome, seconds, note = run_tests(base, tests, timeout=args.timeout * 2, workers=args.jobs)
+            print(f"baseline: the {len(tests)} named tests on the unmutated copy: "
+                  f"{'pass' if outcome == 'missed' else outcome + ' (' + note + ')'} ({seconds:.0f} s)", flush=True)
+            if outcome != "missed":
+                return 2
+        rows = []
+        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            for mutant, outcome, seconds, note in pool.map(lambda m: run_mutant(m, base, args.timeout), chosen):
+                rows.append((mutant, outcome, seconds, note))
+                print(f"  {mutant.name}: {outcome} ({seconds:.0f} s)", flush=True)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+    width = max(len(m.name) for m, *_ in rows)
+    print()
+    print(f"| {'mutant'.ljust(width)} | result | s | what it breaks | first failing test |")
+    print(f"|{'-' * (width + 2)}|--------|---|----------------|--------------------|")
+    for mutant, outcome, seconds, note in rows:
+        print(f"| {mutant.name.ljust(width)} | {outcome} | {seconds:.0f} | {mutant.breaks} | {note} |")
+    caught = sum(outcome == "caught" for _, outcome, _, _ in rows)
+    print(f"\n{caught} of {len(rows)} mutants caught in {time.monotonic() - started:.0f} s")
+    return 0 if caught == len(rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
