@@ -255,6 +255,10 @@ def test_exercise_answers_by_hand():
 
 def test_max_abs_difference_by_hand():
     assert helpers.max_abs_difference([np.zeros(3), np.ones((2, 2))], [np.array([0, -2, 1]), np.ones((2, 2))]) == 2.0
+    # the largest gap is negative in first - second: |0 - 3| = 3, whichever list comes first
+    assert helpers.max_abs_difference([np.zeros(3)], [np.array([0.0, 3.0, -1.0])]) == 3.0
+    assert helpers.max_abs_difference([np.array([0.0, 3.0, -1.0])], [np.zeros(3)]) == 3.0
+    assert helpers.max_abs_difference([np.zeros((0,)), np.full(2, 0.5)], [np.zeros((0,)), np.zeros(2)]) == 0.5
 
 
 @pytest.mark.parametrize("first, second, error, match", [
