@@ -138,6 +138,16 @@ def test_nbval_markers_are_not_printed():
     assert bh.display_source("x = 1  # NBVAL_SKIP is only a comment here") == "x = 1  # NBVAL_SKIP is only a comment here"
 
 
+def test_an_escaped_dollar_stays_a_dollar_not_math():
+    # Notebook 03 writes prices as k\$; nbconvert's markdown would drop the backslash and MathJax would
+    # typeset the text between two prices as math. The builder doubles it so MathJax shows a plain $.
+    nb = {"cells": [{"cell_type": "markdown", "source": "5 k\\$ and 3 k\\$, then $x$ and \\\\$"},
+                    {"cell_type": "code", "source": "price = '5 k\\$'"}]}
+    out = bh.keep_escaped_dollars(nb)
+    assert out["cells"][0]["source"] == "5 k\\\\$ and 3 k\\\\$, then $x$ and \\\\$"
+    assert out["cells"][1]["source"] == "price = '5 k\\$'"
+
+
 def test_wide_tables_shrink_and_long_sentences_wrap():
     table = "\n".join(["name" + " " * 30 + "  ".join(["column"] * 14)] + ["row" + " " * 31 + "  ".join(["0.25  "] * 14)])
     scale = bh.output_scale(table)

@@ -275,6 +275,23 @@ def without_test_markers(nb: Any) -> Any:
     return nb
 
 
+ESCAPED_DOLLAR = re.compile(r"(?<!\\)\\\$")
+
+
+def keep_escaped_dollars(nb: Any) -> Any:
+    """`nb` (changed in place and returned) with each escaped dollar (k\\$) in markdown doubled.
+
+    nbconvert's markdown drops the backslash of an escaped dollar, and MathJax then takes "$...$" between two
+    prices as math; doubled, one backslash reaches the page and MathJax (processEscapes) shows a plain $.
+    """
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            src = cell_source(cell)
+            if ESCAPED_DOLLAR.search(src):
+                cell["source"] = ESCAPED_DOLLAR.sub(r"\\\\$", src)
+    return nb
+
+
 def has_math(nb: Any) -> bool:
     """Whether any markdown cell holds TeX math (or any output is LaTeX), so MathJax is needed."""
     for cell in nb["cells"]:
@@ -344,7 +361,7 @@ def render_html(nb: Any, handout: Handout, edition_name: str, course: str, *, pr
     exporter = exporter or _exporter()
     language = notebook_language(nb)
     exporter.language_code = language   # <html lang="..">: Chromium picks the Korean glyphs for "ko"
-    nb = without_test_markers(edition(nb, edition_name))
+    nb = keep_escaped_dollars(without_test_markers(edition(nb, edition_name)))
     mathjax = mathjax_src(mathjax_url)
     resources = {
         "metadata": {"name": f"{handout.number} {handout.short_title}"},
