@@ -174,8 +174,15 @@ def nb_batch(seed):
 
 def test_glorot_uniform_keeps_the_initial_8_by_6_kernel_within_0_65(keras):
     """The prose: initial weights within +-sqrt(6 / (8 + 6)) ~ 0.65, so 20 is about 30 times the largest."""
-    limit = np.sqrt(6 / (8 + 6))
-    assert 0.65 < limit < 0.66 and 29 < 20 / limit < 31
+    import json
+
+    from conftest import NOTEBOOK_DIR
+    fan_in, fan_out = helpers.build_small_networks(0)[0].get_layer("hidden_1").kernel.shape
+    limit = np.sqrt(6 / (fan_in + fan_out))  # Keras's glorot_uniform bound for this layer's shape
+    prose = "".join("".join(c["source"]) for c in json.loads((NOTEBOOK_DIR / "04_why_batch_norm.ipynb").read_text(
+        encoding="utf-8"))["cells"] if c["cell_type"] == "markdown")
+    assert f"√(6/{fan_in + fan_out}) ≈ ±{limit:.2f}" in prose
+    assert "about 30 times the largest initial weight" in prose and round(20 / limit) in range(29, 32)
     for seed in SWEEP:
         plain, _ = helpers.build_small_networks(seed)
         assert np.abs(plain.get_layer("hidden_1").kernel.numpy()).max() <= limit
@@ -226,6 +233,11 @@ def test_depth_statistics_match_numpy_on_the_raw_outputs(deep_nets, depth, seed)
     values = [np.asarray(v) for v in deep_nets[seed]["large"](deep_batch(seed))]
     np.testing.assert_allclose(depth[seed]["large"]["input std"], [v.std() for v in values[:10]], rtol=1e-5)
     np.testing.assert_allclose(depth[seed]["large"]["saturated"], [np.mean(np.abs(v) > 0.99) for v in values[10:]])
+    np.testing.assert_allclose(depth[seed]["large"]["slope"], [np.mean(1 - v.astype(np.float64) ** 2)
+                                                               for v in values[10:]], rtol=1e-4)
+    # the prose's "saturated: slope 1 - tanh^2 below 0.02": every output counted as saturated has such a slope
+    saturated = np.concatenate([v[np.abs(v) > 0.99] for v in values[10:]]).astype(np.float64)
+    assert saturated.size and np.all(1 - saturated ** 2 < 0.02)
     np.testing.assert_allclose(values[10], np.tanh(values[0]), atol=1e-5)
 
 
@@ -244,10 +256,6 @@ def test_large_weights_spread_near_ten_and_saturates_with_slope_below_0_1(depth,
     assert np.all((d["input std"] > 8) & (d["input std"] < 12)), d["input std"]
     assert np.all(d["saturated"] > 0.5), d["saturated"]              # "most"
     assert np.all(d["slope"] < 0.1), d["slope"]                      # "below 0.1 at every layer"
-
-
-def test_saturation_threshold_means_slope_below_0_02():
-    assert 1 - 0.99 ** 2 < 0.02
 
 
 @pytest.mark.parametrize("seed", SEEDS)
