@@ -9,10 +9,14 @@ than the editable install's /work/main/helpers.py (checked before the first muta
 written to. A mutant is *caught* when pytest reports failed tests; passing is *missed*; anything else (a collection
 error, a timeout) is reported as such. The exit status is 0 only if every mutant is caught.
 
-Usage:  python tools/mutants.py [--jobs 2] [--timeout 240] [--no-baseline] [--check] [NAME ...]
-    --check        only verify that every mutant applies (its text occurs exactly once) and names existing tests
-    --no-baseline  skip running the named tests once on the unmutated copy (they must pass there)
-    NAME ...       run only these mutants
+A catch counts only if the test that failed passes without the mutant: after the mutants, the first failing test
+of every caught mutant is run once on the unmutated copy (all of them in one pytest run); a catch whose test fails
+there too is reported as "unconfirmed" and fails the run.
+
+Usage:  python tools/mutants.py [--jobs 2] [--timeout 300] [--baseline] [--check] [NAME ...]
+    --check     only verify that every mutant applies (its text occurs exactly once) and names existing tests
+    --baseline  first run every named test (all cases) on the unmutated copy; they must all pass (slower)
+    NAME ...    run only these mutants
 """
 
 from __future__ import annotations
@@ -46,12 +50,17 @@ class Mutant:
 T00 = "tests/test_00_start_here.py"
 T01 = "tests/test_01_batches_epochs_steps.py"
 T03 = "tests/test_03_feature_scaling.py"
+T04 = "tests/test_04_why_batch_norm.py"
 T05 = "tests/test_05_batch_norm_from_scratch.py"
+T06 = "tests/test_06_with_and_without_batch_norm.py"
 T07 = "tests/test_07_across_devices.py"
 NB00 = "notebooks/00_start_here.ipynb"
 NB01 = "notebooks/01_batches_epochs_steps.ipynb"
 NB03 = "notebooks/03_feature_scaling.ipynb"
+NB04 = "notebooks/04_why_batch_norm.ipynb"
 NB05 = "notebooks/05_batch_norm_from_scratch.ipynb"
+NB06 = "notebooks/06_with_and_without_batch_norm.ipynb"
+NB07 = "notebooks/07_across_devices.ipynb"
 
 MUTANTS: list[Mutant] = [
     # --- notebook 00: the environment check ---------------------------------------------------------------
@@ -144,6 +153,25 @@ MUTANTS: list[Mutant] = [
            'raise ValueError(\n                f"{path}, line {row + 1}:',
            ("tests/test_03_data.py::test_malformed_file_error_names_the_file_and_the_problem",),
            "helpers.load_used_cars (the line named in the error)"),
+    # --- notebook 04: why batch normalization -------------------------------------------------------------
+    Mutant("04-extreme-weight-wrong-unit", NB04, "k[3, 3] = extreme", "k[3, 2] = extreme",
+           (f"{T04}::test_extreme_weight_makes_unit_4_ten_times_louder_than_its_neighbours",),
+           "04: one extreme weight makes unit 4 ten times louder than its neighbours"),
+    Mutant("04-measure-inference-mode", NB04, "outputs = model(x, training=True)", "outputs = model(x)",
+           (f"{T04}::test_with_bn_hidden_1_passes_on_std_1_and_later_layers_are_near_untouched",),
+           "04: with BN, hidden 1 passes on std 1 (the batch's own statistics)"),
+    Mutant("04-saturation-threshold", "helpers.py", '"saturated": np.array([np.mean(np.abs(v) > 0.99) for v in a])',
+           '"saturated": np.array([np.mean(np.abs(v) > 0.9) for v in a])',
+           (f"{T04}::test_depth_statistics_match_numpy_on_the_raw_outputs",),
+           "helpers.depth_statistics (saturated: |tanh| > 0.99)"),
+    Mutant("04-slope-formula", "helpers.py", '"slope": np.array([np.mean(1 - v ** 2) for v in a])',
+           '"slope": np.array([np.mean(1 - np.abs(v)) for v in a])',
+           (f"{T04}::test_depth_statistics_match_numpy_on_the_raw_outputs",),
+           "helpers.depth_statistics (tanh's slope 1 - tanh^2)"),
+    Mutant("04-deep-bn-epsilon", "helpers.py", "h = keras.layers.BatchNormalization()(h)\n        tanh_inputs",
+           "h = keras.layers.BatchNormalization(epsilon=0.5)(h)\n        tanh_inputs",
+           (f"{T04}::test_with_bn_every_tanh_input_has_mean_0_std_1",),
+           "helpers.build_deep_tanh: with BN every tanh input has mean 0, std 1"),
     # --- notebook 05: batch normalization from scratch ----------------------------------------------------
     Mutant("05-unbiased-variance", NB05, "var = ((x - mu) ** 2).mean(axis=0)", "var = x.var(axis=0, ddof=1)",
            (f"{T05}::test_batch_norm_matches_keras_in_training_mode",),
@@ -165,10 +193,48 @@ MUTANTS: list[Mutant] = [
     Mutant("05-rounded-negative-zero", "helpers.py", "return np.round(np.asarray(values, dtype=float), decimals) + 0.0",
            "return np.round(np.asarray(values, dtype=float), decimals)",
            (f"{T05}::test_rounded_has_no_negative_zeros",), "helpers.rounded shows -0.0 as 0.0"),
+    # --- notebook 06: with and without batch normalization -----------------------------------------------
+    Mutant("06-learning-rate-ignored", "helpers.py", "model.optimizer.learning_rate.assign(learning_rate)",
+           "model.optimizer.learning_rate.assign(0.05)",
+           (f"{T06}::test_without_bn_a_learning_rate_of_3_diverges",),
+           "06: without BN a learning rate of 3 (x30) diverges (helpers.train_run sets the rate)"),
+    Mutant("06-depth-ignored", NB06, "for _ in range(depth):", "for _ in range(4):",
+           (f"{T06}::test_build_model_depth_and_rejects_an_unknown_norm",),
+           "06: the 16-hidden-layer comparison really has 16 hidden layers"),
+    Mutant("06-precise-bn-biased", NB06, "np.var(x, axis=0, ddof=1)", "np.var(x, axis=0)",
+           (f"{T06}::test_precise_bn_sets_population_statistics_layer_by_layer",),
+           "06: precise BN statistics (population mean and unbiased variance)"),
+    Mutant("06-accuracy-wrong-axis", "helpers.py", "np.argmax(model.predict_on_batch(x), axis=1)",
+           "np.argmax(model.predict_on_batch(x), axis=0)",
+           (f"{T06}::test_train_run_records_per_epoch_and_an_inference_mode_training_loss",), "helpers.accuracy"),
+    Mutant("06-fresh-start-he-bound", "helpers.py", "limit = np.sqrt(6 / (weight.shape[0] + weight.shape[1]))",
+           "limit = np.sqrt(6 / weight.shape[0])",
+           (f"{T06}::test_fresh_start_draws_glorot_kernels_and_neutral_normalization",),
+           "helpers.fresh_start (Glorot uniform kernels)"),
+    Mutant("06-reusable-model-kwargs-ignored", "helpers.py", "key = (build, args, tuple(sorted(kwargs.items())))",
+           "key = (build, args)",
+           (f"{T06}::test_reusable_model_builds_once_per_arguments_and_rejects_bad_input",),
+           "helpers.reusable_model (one model per set of arguments)"),
+    Mutant("06-band-unbiased-std", "helpers.py",
+           "low, high = mean - runs.std(axis=0), mean + runs.std(axis=0)",
+           "low, high = mean - runs.std(axis=0, ddof=1), mean + runs.std(axis=0, ddof=1)",
+           (f"{T06}::test_plot_mean_band_draws_the_mean_and_the_band_it_names",),
+           "helpers.plot_mean_band (mean +- the runs' standard deviation)"),
+    Mutant("06-normalization-axes-swapped", "helpers.py", "shaded = col == 1\n", "shaded = row == 1\n",
+           (f"{T06}::test_draw_normalization_axes_shades_one_statistic",),
+           "helpers.draw_normalization_axes (batch norm: one feature over the batch)"),
     # --- notebook 07: across devices ----------------------------------------------------------------------
     Mutant("07-max-abs-signed", "helpers.py", "largest = max(largest, float(np.max(np.abs(a - b))))",
            "largest = max(largest, float(np.max(a - b)))",
            (f"{T07}::test_max_abs_difference_by_hand",), "helpers.max_abs_difference (absolute value)"),
+    Mutant("07-recorder-records-inference", "helpers.py", "if not training:\n                return inputs",
+           "if training is False:\n                return inputs",
+           (f"{T07}::test_replica_batch_recorder_on_one_device",),
+           "helpers.replica_batch_recorder (training steps only)"),
+    Mutant("07-sync-bn-not-synchronized", NB07, 'keras.layers.BatchNormalization(synchronized=(norm == "sync_bn"))',
+           "keras.layers.BatchNormalization(synchronized=False)",
+           (f"{T07}::test_bn_per_replica_changes_the_step_and_synchronized_bn_does_not",),
+           "07: synchronized BN makes two replicas take the one-device step, per-replica BN does not"),
 ]
 
 
@@ -281,7 +347,7 @@ def run_tests(root: Path, tests, timeout: float, workers: int = 0) -> tuple[str,
     seconds = time.monotonic() - start
     failed = re.findall(r"^FAILED (\S+)", proc.stdout, re.M)
     if proc.returncode == 1 and failed:
-        return "caught", seconds, failed[0].split("::", 1)[-1]
+        return "caught", seconds, failed[0]
     if proc.returncode == 0:
         return "missed", seconds, "every named test passed"
     tail = (proc.stdout + proc.stderr).strip().splitlines()[-3:]
@@ -303,8 +369,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", help="run only these mutants")
     parser.add_argument("--jobs", type=int, default=2, help="mutants run at the same time (default 2)")
-    parser.add_argument("--timeout", type=float, default=240, help="seconds per mutant (default 240)")
-    parser.add_argument("--no-baseline", action="store_true", help="skip the run on the unmutated copy")
+    parser.add_argument("--timeout", type=float, default=300, help="seconds per mutant (default 300)")
+    parser.add_argument("--baseline", action="store_true", help="first run every named test on the unmutated copy")
     parser.add_argument("--check", action="store_true", help="only check that every mutant applies")
     args = parser.parse_args(argv)
 
@@ -326,7 +392,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         copy_repository(base)
         check_import_resolves_to(base)
-        if not args.no_baseline:
+        if args.baseline:
             tests = sorted({t for m in chosen for t in m.tests})
             outcome, seconds, note = run_tests(base, tests, timeout=args.timeout * 2, workers=args.jobs)
             print(f"baseline: the {len(tests)} named tests on the unmutated copy: "
@@ -338,6 +404,15 @@ def main(argv: list[str] | None = None) -> int:
             for mutant, outcome, seconds, note in pool.map(lambda m: run_mutant(m, base, args.timeout), chosen):
                 rows.append((mutant, outcome, seconds, note))
                 print(f"  {mutant.name}: {outcome} ({seconds:.0f} s)", flush=True)
+        # confirm: every test that caught a mutant passes on the unmutated copy
+        catchers = sorted({note for _, outcome, _, note in rows if outcome == "caught"})
+        if catchers:
+            outcome, seconds, note = run_tests(base, catchers, timeout=args.timeout * 2, workers=args.jobs)
+            confirmed = outcome == "missed"  # every catching test passed without a mutant
+            if not confirmed:  # (pytest stops at the first failure: every catch is suspect)
+                rows = [(m, "unconfirmed" if o == "caught" else o, sec, n) for m, o, sec, n in rows]
+            print(f"confirmation: the {len(catchers)} catching tests on the unmutated copy: "
+                  f"{'pass' if confirmed else outcome + ' (' + note + ')'} ({seconds:.0f} s)", flush=True)
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
@@ -346,7 +421,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| {'mutant'.ljust(width)} | result | s | what it breaks | first failing test |")
     print(f"|{'-' * (width + 2)}|--------|---|----------------|--------------------|")
     for mutant, outcome, seconds, note in rows:
-        print(f"| {mutant.name.ljust(width)} | {outcome} | {seconds:.0f} | {mutant.breaks} | {note} |")
+        print(f"| {mutant.name.ljust(width)} | {outcome} | {seconds:.0f} | {mutant.breaks} | "
+              f"{note.split('::', 1)[-1]} |")
     caught = sum(outcome == "caught" for _, outcome, _, _ in rows)
     print(f"\n{caught} of {len(rows)} mutants caught in {time.monotonic() - started:.0f} s")
     return 0 if caught == len(rows) else 1
