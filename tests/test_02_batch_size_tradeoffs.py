@@ -113,8 +113,9 @@ def test_gradient_variance_falls_like_1_over_b(noise):
 def test_4x_the_batch_divides_variance_by_about_4_and_noise_by_about_2(noise):
     for seed, (_, variance, _) in noise.items():
         ratio = variance[0] / variance[2]
-        assert 3.0 <= ratio < 5.0 and round(ratio) == 4, (seed, ratio)
-        assert round(np.sqrt(ratio)) == 2, (seed, ratio)
+        assert 3.0 <= ratio < 5.0, (seed, ratio)  # "about 4" (a band: the draws are random)
+        # the noise is the square root of the variance: divided by sqrt(3) to sqrt(5), "about 2"
+        assert 1.7 < np.sqrt(ratio) < 2.3, (seed, ratio)
 
 
 def test_gradient_noise_scale_is_of_the_order_of_100(noise):
@@ -332,10 +333,14 @@ def test_log_log_slope_and_its_bad_input():
 
 
 def test_epoch_timer_records_one_duration_per_epoch():
+    import time
+
     timer = helpers.epoch_timer()
-    timer.on_epoch_begin(0)
-    timer.on_epoch_end(0)
-    assert len(timer.seconds) == 1 and timer.seconds[0] >= 0
+    for epoch in range(2):
+        timer.on_epoch_begin(epoch)
+        time.sleep(0.05)  # wall-clock time passes while the process waits
+        timer.on_epoch_end(epoch)
+    assert len(timer.seconds) == 2 and all(0.045 <= s < 5 for s in timer.seconds), timer.seconds
 
 
 # ---------------------------------------------------------------- exercises
