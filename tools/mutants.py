@@ -49,6 +49,7 @@ class Mutant:
 
 T00 = "tests/test_00_start_here.py"
 T01 = "tests/test_01_batches_epochs_steps.py"
+T02 = "tests/test_02_batch_size_tradeoffs.py"
 T03 = "tests/test_03_feature_scaling.py"
 T04 = "tests/test_04_why_batch_norm.py"
 T05 = "tests/test_05_batch_norm_from_scratch.py"
@@ -56,6 +57,7 @@ T06 = "tests/test_06_with_and_without_batch_norm.py"
 T07 = "tests/test_07_across_devices.py"
 NB00 = "notebooks/00_start_here.ipynb"
 NB01 = "notebooks/01_batches_epochs_steps.ipynb"
+NB02 = "notebooks/02_batch_size_tradeoffs.ipynb"
 NB03 = "notebooks/03_feature_scaling.ipynb"
 NB04 = "notebooks/04_why_batch_norm.ipynb"
 NB05 = "notebooks/05_batch_norm_from_scratch.ipynb"
@@ -112,6 +114,48 @@ MUTANTS: list[Mutant] = [
     Mutant("01-shuffle-buffer-full", NB01, ".shuffle(buffer_size, seed=seed)", ".shuffle(12, seed=seed)",
            (f"{T01}::test_shuffle_buffer_smaller_than_n_does_not_shuffle_fully",),
            "01: a shuffle buffer smaller than N does not shuffle fully"),
+    # --- notebook 02: batch size trade-offs ---------------------------------------------------------------
+    Mutant("02-variance-not-squared", NB02, "np.sum((flat_gradient(x_train[i], y_train[i]).numpy() - full) ** 2)",
+           "np.sum(np.abs(flat_gradient(x_train[i], y_train[i]).numpy() - full))",
+           (f"{T02}::test_gradient_variance_falls_like_1_over_b",),
+           "02: the gradient's variance falls like 1/B (its noise like 1/sqrt(B))"),
+    Mutant("02-activations-counted-once", NB02, "per_sample = 2 * sum(layer_sizes) * bytes_per_number",
+           "per_sample = sum(layer_sizes) * bytes_per_number",
+           (f"{T02}::test_memory_estimate_for_the_notebook_model",),
+           "02: memory: fixed weights + optimizer state, activations and their gradients grow with B"),
+    Mutant("02-fits-one-too-many", NB02, "return max(0, (budget_bytes - fixed) // per_sample)",
+           "return max(0, (budget_bytes - fixed) // per_sample + 1)",
+           (f"{T02}::test_largest_batch_that_fits_a_budget",), "02: the largest batch that fits a memory budget"),
+    Mutant("02-race-sqrt-rule", NB02, "race_lr = {b: 0.05 * b / 32 for b", "race_lr = {b: 0.05 * (b / 32) ** 0.5 for b",
+           (f"{T02}::test_up_to_128_four_times_the_batch_needs_about_four_times_fewer_updates",),
+           "02: the race runs every batch size at the linear rule's learning rate"),
+    Mutant("02-scaling-lr-ignored", NB02, "helpers.restart(model, seed, learning_rate)\n    model.fit(x_train, y_train, "
+           "batch_size=batch_size, epochs=epochs",
+           "helpers.restart(model, seed, 0.05)\n    model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs",
+           (f"{T02}::test_same_lr_bigger_batch_learns_less_and_4x_lr_recovers_at_least_80_percent",),
+           "02: at the same lr a 4x batch learns less; 4x the lr recovers at least 80 %"),
+    Mutant("02-slope-of-raw-y", "helpers.py", "return float(np.polyfit(np.log(x), np.log(y), 1)[0])",
+           "return float(np.polyfit(np.log(x), y, 1)[0])",
+           (f"{T02}::test_log_log_slope_and_its_bad_input",), "helpers.log_log_slope"),
+    Mutant("02-restart-keeps-optimizer-state", "helpers.py", "for variable in optimizer.variables:  # iteration",
+           "for variable in optimizer.variables[1:]:  # iteration",
+           (f"{T02}::test_restart_gives_the_same_fresh_weights_for_a_seed_and_resets_the_optimizer",),
+           "helpers.restart (fresh optimizer state, iteration count 0)"),
+    Mutant("02-recorder-cadence", "helpers.py", "if self._count % every == 0 and not self.reached:",
+           "if self._count % every == 1 and not self.reached:",
+           (f"{T02}::test_loss_recorder_measures_every_k_updates_and_stops_at_the_target",),
+           "helpers.loss_recorder (a measurement every k updates)"),
+    Mutant("02-plot-linear-x", "helpers.py", 'ax.set(xscale="log", yscale="log", xlabel=xlabel',
+           'ax.set(yscale="log", xlabel=xlabel', (f"{T02}::test_plot_loglog_returns_its_axes_and_refuses_nonsense",),
+           "helpers.plot_loglog (log-log axes)"),
+    Mutant("02-epoch-timer-cpu-clock", "helpers.py", "self._start = time.perf_counter()\n\n        def on_epoch_end"
+           "(self, epoch, logs=None):\n            self.seconds.append(time.perf_counter() - self._start)",
+           "self._start = time.process_time()\n\n        def on_epoch_end(self, epoch, logs=None):\n"
+           "            self.seconds.append(time.process_time() - self._start)",
+           (f"{T02}::test_epoch_timer_records_one_duration_per_epoch",), "helpers.epoch_timer (wall-clock seconds)"),
+    Mutant("02-update-timer-one-short", "helpers.py", "rows = np.arange(int(updates) * int(batch_size)) % len(x)",
+           "rows = np.arange((int(updates) - 1) * int(batch_size)) % len(x)",
+           (f"{T02}::test_seconds_per_update_times_single_updates",), "helpers.seconds_per_update (`updates` updates)"),
     # --- notebook 03: feature scaling ---------------------------------------------------------------------
     Mutant("03-standardize-uncentred", NB03, "return (X - mean) / std", "return X / std",
            (f"{T03}::test_hand_written_standardization_equals_standardscaler",),
@@ -333,7 +377,7 @@ def check_import_resolves_to(root: Path) -> None:
 
 def pytest_command(tests: tuple[str, ...] | list[str], workers: int = 0) -> list[str]:
     return [sys.executable, "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider", "-n", str(workers),
-            "-x", "-q", "-rf", "--no-header", *tests]
+            "-x", "-q", "-rfE", "--no-header", *tests]
 
 
 def run_tests(root: Path, tests, timeout: float, workers: int = 0) -> tuple[str, float, str]:
@@ -345,7 +389,7 @@ def run_tests(root: Path, tests, timeout: float, workers: int = 0) -> tuple[str,
     except subprocess.TimeoutExpired:
         return "timeout", time.monotonic() - start, f"no result within {timeout:.0f} s"
     seconds = time.monotonic() - start
-    failed = re.findall(r"^FAILED (\S+)", proc.stdout, re.M)
+    failed = re.findall(r"^(?:FAILED|ERROR) (\S+)", proc.stdout, re.M)  # a failing fixture is an ERROR
     if proc.returncode == 1 and failed:
         return "caught", seconds, failed[0]
     if proc.returncode == 0:
