@@ -649,6 +649,8 @@ def test_plot_bn_stages_draws_one_panel_per_stage():
     assert axes[0].figure.get_suptitle() == "two stages"
     assert axes[0].figure.get_size_inches()[0] <= 7.4
     assert len(axes[1].get_lines()) == 2 * x.shape[1]  # the samples and the mean of each feature
+    means = [line.get_ydata()[0] for line in axes[0].get_lines() if line.get_marker() == "_"]
+    np.testing.assert_allclose(means, x.mean(axis=0))  # each feature's mean marker sits at its batch mean
     fig, given = plt.subplots(1, 2)
     assert helpers.plot_bn_stages({"a": x, "b": x}, axes=given) == list(given)
     plt.close("all")
