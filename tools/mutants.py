@@ -65,6 +65,17 @@ NB06 = "notebooks/06_with_and_without_batch_norm.ipynb"
 NB07 = "notebooks/07_across_devices.ipynb"
 
 MUTANTS: list[Mutant] = [
+    # --- shared helpers (setup, exercise checks) -------------------------------------------------------------
+    Mutant("shared-empty-course-seed", "helpers.py", 'if override is not None and override.strip() != "":',
+           "if override is not None:", ("tests/test_helpers_setup.py::test_empty_course_seed_means_no_override",),
+           "helpers.resolve_seed / setup (an empty COURSE_SEED is no override)"),
+    Mutant("shared-tolerance-moved", "helpers.py", "return abs(a - b) <= rel_tol * max(1.0, abs(b))",
+           "return abs(a - b) <= 0.01 * max(1.0, abs(b))",
+           (f"{T01}::test_exercise_wrong_answers_get_a_hint_without_the_answer",),
+           "helpers.hint_for_number (an answer 0.5 % off is wrong)"),
+    Mutant("shared-placeholder", "helpers.py", "if answer is Ellipsis:", "if answer is None:",
+           ("tests/test_exercise_checks.py::test_placeholder_gets_a_friendly_not_answered_message",),
+           "helpers.check (the ... placeholder is 'not answered yet')"),
     # --- notebook 00: the environment check ---------------------------------------------------------------
     Mutant("00-env-threshold", NB00, "if val_accuracy > 0.5 else", "if val_accuracy > 0.05 else",
            (f"{T00}::test_environment_check_verdict_on_made_up_histories",),
@@ -204,6 +215,9 @@ MUTANTS: list[Mutant] = [
     Mutant("04-measure-inference-mode", NB04, "outputs = model(x, training=True)", "outputs = model(x)",
            (f"{T04}::test_with_bn_hidden_1_passes_on_std_1_and_later_layers_are_near_untouched",),
            "04: with BN, hidden 1 passes on std 1 (the batch's own statistics)"),
+    Mutant("04-plain-network-gets-bn", "helpers.py", "h1 = bn(a1) if use_bn else a1", "h1 = bn(a1)",
+           (f"{T04}::test_extreme_weight_makes_unit_4_ten_times_louder_than_its_neighbours",),
+           "helpers.build_small_networks (the plain network has no BN)"),
     Mutant("04-saturation-threshold", "helpers.py", '"saturated": np.array([np.mean(np.abs(v) > 0.99) for v in a])',
            '"saturated": np.array([np.mean(np.abs(v) > 0.9) for v in a])',
            (f"{T04}::test_depth_statistics_match_numpy_on_the_raw_outputs",),
@@ -234,6 +248,9 @@ MUTANTS: list[Mutant] = [
     Mutant("05-backward-sign", NB05, "(m * dy - dbeta - x_hat * dgamma)", "(m * dy - dbeta + x_hat * dgamma)",
            (f"{T05}::test_gradient_matches_finite_differences_and_sums_to_zero",),
            "05: the backward pass matches GradientTape and finite differences"),
+    Mutant("05-stage-marker-median", "helpers.py", "ax.plot(j + 1.0, batch[:, j].mean(), marker=\"_\"",
+           "ax.plot(j + 1.0, np.median(batch[:, j]), marker=\"_\"",
+           (f"{T05}::test_plot_bn_stages_draws_one_panel_per_stage",), "helpers.plot_bn_stages (the batch mean marked)"),
     Mutant("05-rounded-negative-zero", "helpers.py", "return np.round(np.asarray(values, dtype=float), decimals) + 0.0",
            "return np.round(np.asarray(values, dtype=float), decimals)",
            (f"{T05}::test_rounded_has_no_negative_zeros",), "helpers.rounded shows -0.0 as 0.0"),
