@@ -334,6 +334,10 @@ def test_active_relus_counts_units_any_row_switches_on(nb, keras):
     model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(3, activation="relu"), keras.layers.Dense(1)])
     model.layers[0].set_weights([np.array([[1.0, -1.0, np.nan], [0.0, -1.0, 0.0]]), np.zeros(3)])
     assert nb["active_relus"](model, np.array([[1.0, 1.0], [-1.0, 2.0]])) == 1
+    # two rows switch the same unit on: still one unit (units are counted, not rows); the NaN unit stays off
+    assert nb["active_relus"](model, np.array([[1.0, 1.0], [-1.0, 2.0], [2.0, 0.0]])) == 1
+    model.layers[0].set_weights([np.array([[1.0, -1.0, 2.0], [0.0, 1.0, 0.0]]), np.zeros(3)])
+    assert nb["active_relus"](model, np.array([[1.0, -1.0], [-1.0, 1.0]])) == 3  # by hand: units 1, 3 / unit 2
 
 
 # ---------------------------------------------------------------- section 5: fit on training data only
