@@ -574,6 +574,20 @@ def test_plot_loss_contours_labels_stay_inside_and_off_the_path(races):
         plt.close("all")
 
 
+def test_plot_columns_labels_each_histogram_with_its_unit():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    table = pd.DataFrame({"a": [1.0, 2.0, 2.0], "b": [3.0, 4.0, 9.0]})
+    axes = np.asarray(helpers.plot_columns(table, {"a": "miles", "b": "years"})).ravel()
+    assert [ax.get_xlabel() for ax in axes[:2]] == ["a (miles)", "b (years)"]
+    assert sum(patch.get_height() for patch in axes[1].patches) == 3  # every value counted once
+    plt.close("all")
+
+
 def test_plot_helpers_reject_nonsense():
     import matplotlib
 
