@@ -519,6 +519,23 @@ def test_helpers_reject_nonsense_arguments(nb):
         helpers.plot_depth_statistics([])
 
 
+def test_plot_depth_statistics_draws_each_statistic_per_layer():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    made_up = {"a": {"input std": np.array([4.0, 2.0, 1.0]), "saturated": np.array([0.5, 0.25, 0.0]),
+                     "slope": np.array([0.1, 0.5, 0.9])}}
+    axes = helpers.plot_depth_statistics(made_up)
+    std_ax, saturated_ax, slope_ax = np.asarray(axes).flat[:3]
+    assert std_ax.get_yscale() == "log" and saturated_ax.get_yscale() == slope_ax.get_yscale() == "linear"
+    np.testing.assert_allclose(std_ax.get_lines()[0].get_ydata(), [4.0, 2.0, 1.0])
+    np.testing.assert_allclose(saturated_ax.get_lines()[0].get_ydata(), [50, 25, 0])  # in percent
+    np.testing.assert_allclose(slope_ax.get_lines()[0].get_xdata(), [1, 2, 3])  # layers counted from 1
+    plt.close("all")
+
+
 def test_depth_statistics_rejects_a_model_with_an_odd_number_of_outputs(keras):
     inputs = keras.Input(shape=(4,))
     model = keras.Model(inputs, [keras.layers.Dense(2)(inputs)])
