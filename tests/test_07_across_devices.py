@@ -285,6 +285,7 @@ def test_replica_batch_recorder_on_one_device(keras):
     model.fit(np.zeros((10, 2)), np.zeros(10), batch_size=4, epochs=1, verbose=0)
     assert recorder.sizes_by_step() == [[4], [4], [2]]
     model.predict(np.zeros((5, 2)), verbose=0)  # inference is not recorded
+    model(np.zeros((5, 2)))  # nor a direct call outside fit() (training not given)
     assert len(recorder.records) == 3
     recorder.clear()
     assert recorder.records == []
