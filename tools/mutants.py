@@ -436,6 +436,11 @@ def run_mutant(mutant: Mutant, base: Path, timeout: float) -> tuple[Mutant, str,
     return mutant, outcome, seconds, note
 
 
+def shorten(text: str, width: int) -> str:
+    text = text.replace("\\n", " ").replace("|", "/")
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", help="run only these mutants")
@@ -476,7 +481,8 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append((mutant, outcome, seconds, note))
                 print(f"  {mutant.name}: {outcome} ({seconds:.0f} s)", flush=True)
         # confirm: every test that caught a mutant passes on the unmutated copy
-        catchers = sorted({note for _, outcome, _, note in rows if outcome == "caught"})
+        # (whole test functions: a parametrized case's id may hold characters a command line cannot pass back)
+        catchers = sorted({note.split("[")[0] for _, outcome, _, note in rows if outcome == "caught"})
         if catchers:
             outcome, seconds, note = run_tests(base, catchers, timeout=args.timeout * 2, workers=args.jobs)
             confirmed = outcome == "missed"  # every catching test passed without a mutant
@@ -493,7 +499,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"|{'-' * (width + 2)}|--------|---|----------------|--------------------|")
     for mutant, outcome, seconds, note in rows:
         print(f"| {mutant.name.ljust(width)} | {outcome} | {seconds:.0f} | {mutant.breaks} | "
-              f"{note.split('::', 1)[-1]} |")
+              f"{shorten(note.split('::', 1)[-1], 90)} |")
     caught = sum(outcome == "caught" for _, outcome, _, _ in rows)
     print(f"\n{caught} of {len(rows)} mutants caught in {time.monotonic() - started:.0f} s")
     return 0 if caught == len(rows) else 1
