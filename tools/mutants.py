@@ -403,7 +403,9 @@ def check_import_resolves_to(root: Path) -> None:
 
 
 def pytest_command(tests: tuple[str, ...] | list[str], workers: int = 0) -> list[str]:
-    return [sys.executable, "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider", "-n", str(workers),
+    # nbval (and xdist, for one process) are not loaded: their start-up alone costs about 2 s per run
+    parallel = ["-n", str(workers)] if workers > 1 else ["-p", "no:xdist"]
+    return [sys.executable, "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider", "-p", "no:nbval", *parallel,
             "-x", "-q", "-rfE", "--no-header", *tests]
 
 
@@ -481,8 +483,10 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append((mutant, outcome, seconds, note))
                 print(f"  {mutant.name}: {outcome} ({seconds:.0f} s)", flush=True)
         # confirm: every test that caught a mutant passes on the unmutated copy
-        # (whole test functions: a parametrized case's id may hold characters a command line cannot pass back)
-        catchers = sorted({note.split("[")[0] for _, outcome, _, note in rows if outcome == "caught"})
+        # (the failing case itself; the whole test function when a parametrized id holds characters that a
+        # command line cannot pass back to pytest)
+        catchers = sorted({note if re.fullmatch(r"[\w/.:\[\]-]+", note) else note.split("[")[0]
+                           for _, outcome, _, note in rows if outcome == "caught"})
         if catchers:
             outcome, seconds, note = run_tests(base, catchers, timeout=args.timeout * 2, workers=args.jobs)
             confirmed = outcome == "missed"  # every catching test passed without a mutant
