@@ -17,7 +17,7 @@ import psutil
 
 from notebook_kernel import ROOT, notebook_paths, run_notebook
 
-GOAL_SECONDS = 30.0
+GOAL_SECONDS = 15.0
 
 
 def floor_notebook() -> nbformat.NotebookNode:
