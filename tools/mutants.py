@@ -485,13 +485,15 @@ def main(argv: list[str] | None = None) -> int:
         # confirm: every test that caught a mutant passes on the unmutated copy
         # (the failing case itself; the whole test function when a parametrized id holds characters that a
         # command line cannot pass back to pytest)
-        catchers = sorted({note if re.fullmatch(r"[\w/.:\[\]-]+", note) else note.split("[")[0]
+        catchers = sorted({note if re.fullmatch(r"[\w/.:-]+(\[[\w.-]+\])?", note) else note.split("[")[0]
                            for _, outcome, _, note in rows if outcome == "caught"})
         if catchers:
             outcome, seconds, note = run_tests(base, catchers, timeout=args.timeout * 2, workers=args.jobs)
             confirmed = outcome == "missed"  # every catching test passed without a mutant
             if not confirmed:  # (pytest stops at the first failure: every catch is suspect)
                 rows = [(m, "unconfirmed" if o == "caught" else o, sec, n) for m, o, sec, n in rows]
+            if not confirmed:
+                print("catching tests run on the unmutated copy:\n  " + "\n  ".join(catchers))
             print(f"confirmation: the {len(catchers)} catching tests on the unmutated copy: "
                   f"{'pass' if confirmed else outcome + ' (' + note + ')'} ({seconds:.0f} s)", flush=True)
     finally:
