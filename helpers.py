@@ -2371,7 +2371,7 @@ def train_run(model: Any, data: tuple, seed: int, learning_rate: float = 0.05, b
     Raises
     ------
     ValueError
-        If `data` is not a 4-tuple of matching arrays, or a number is out of range.
+        If `data` is not a 4-tuple of non-empty matching arrays, or a number is out of range.
     """
     import time
 
@@ -2381,8 +2381,9 @@ def train_run(model: Any, data: tuple, seed: int, learning_rate: float = 0.05, b
     if not isinstance(data, tuple) or len(data) != 4:
         raise ValueError("data must be a tuple (x_train, y_train, x_val, y_val)")
     x, y, x_val, y_val = data
-    if len(x) != len(y) or len(x_val) != len(y_val):
-        raise ValueError(f"data must hold matching arrays, got {len(x)} vs {len(y)} and {len(x_val)} vs {len(y_val)}")
+    if len(x) != len(y) or len(x_val) != len(y_val) or len(x) == 0 or len(x_val) == 0:
+        raise ValueError(f"data must hold non-empty matching arrays, got {len(x)} vs {len(y)} "
+                         f"and {len(x_val)} vs {len(y_val)}")
     if not learning_rate > 0:
         raise ValueError(f"learning_rate must be > 0, got {learning_rate!r}")
     for name, value in (("batch_size", batch_size), ("epochs", epochs), ("steps_per_epoch", steps_per_epoch or 1)):
@@ -2414,7 +2415,15 @@ def train_run(model: Any, data: tuple, seed: int, learning_rate: float = 0.05, b
     try:
         history = model.fit(batches.batch(batch_size), epochs=epochs, steps_per_epoch=steps_per_epoch,
                             shuffle=False, verbose=0, callbacks=[recorder])
-        probabilities = np.asarray(model.predict_on_batch(x))[np.arange(len(y)), np.asarray(y)]
+        # inference mode treats every example on its own: predicting the training set in chunks the size of
+        # the validation set (the last one zero-padded) reuses the predict function traced for the validation
+        # accuracy instead of tracing it again for a second input shape (0.1 s per model, 0.25 s at depth 16)
+        size, chunks = len(x_val), []
+        for start in range(0, len(x), size):
+            chunk = np.asarray(x[start:start + size])
+            padding = np.zeros((size - len(chunk),) + chunk.shape[1:], dtype=chunk.dtype)
+            chunks.append(np.asarray(model.predict_on_batch(np.concatenate([chunk, padding])))[:len(chunk)])
+        probabilities = np.concatenate(chunks)[np.arange(len(y)), np.asarray(y)]
     finally:
         logger.setLevel(level)
     return {"loss": history.history["loss"], "val_accuracy": recorder.accuracy, "seconds": recorder.seconds,

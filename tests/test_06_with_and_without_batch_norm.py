@@ -99,6 +99,7 @@ def test_train_run_records_per_epoch_and_an_inference_mode_training_loss(nb):
 
 @pytest.mark.parametrize("kwargs, match", [
     ({"data": ([1], [1], [1])}, "data"),
+    ({"data": (np.zeros((3, 64)), np.zeros(3), np.zeros((0, 64)), np.zeros(0))}, "data must hold non-empty"),
     ({"learning_rate": 0.0}, "learning_rate"),
     ({"batch_size": 0}, "batch_size"),
     ({"epochs": 1.5}, "epochs"),
