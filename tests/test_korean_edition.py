@@ -124,8 +124,9 @@ def test_stray_emphasis_is_noticed():
 needs_one = pytest.mark.skipif(not TRANSLATED, reason="no notebook is translated yet")
 
 
-@needs_one
-def test_editing_an_english_cell_makes_its_translation_stale(tmp_path, monkeypatch):
+@pytest.fixture
+def scratch_copy(tmp_path, monkeypatch):
+    """The first translated notebook and its translation file, copied to tmp_path, which translate.py then uses."""
     english = TRANSLATED[0]
     (tmp_path / "ko").mkdir()
     shutil.copy(english, tmp_path / english.name)
@@ -133,6 +134,12 @@ def test_editing_an_english_cell_makes_its_translation_stale(tmp_path, monkeypat
     monkeypatch.setattr(translate, "NOTEBOOKS", tmp_path)
     monkeypatch.setattr(translate, "KO", tmp_path / "ko")
     copy = tmp_path / english.name
+    return english, copy
+
+
+@needs_one
+def test_editing_an_english_cell_makes_its_translation_stale(scratch_copy, tmp_path):
+    english, copy = scratch_copy
     (tmp_path / "ko" / english.name).write_text(translate.render(copy), encoding="utf-8")
     assert translate.problems(copy) == []
 
@@ -152,14 +159,8 @@ def test_editing_an_english_cell_makes_its_translation_stale(tmp_path, monkeypat
 
 
 @needs_one
-def test_a_hand_edited_korean_notebook_is_noticed(tmp_path, monkeypatch):
-    english = TRANSLATED[0]
-    (tmp_path / "ko").mkdir()
-    shutil.copy(english, tmp_path / english.name)
-    shutil.copy(translate.translation_path(english), tmp_path / "ko" / f"{english.stem}.md")
-    monkeypatch.setattr(translate, "NOTEBOOKS", tmp_path)
-    monkeypatch.setattr(translate, "KO", tmp_path / "ko")
-    copy = tmp_path / english.name
+def test_a_hand_edited_korean_notebook_is_noticed(scratch_copy, tmp_path):
+    english, copy = scratch_copy
     rendered = translate.render(copy)
     (tmp_path / "ko" / english.name).write_text(rendered.replace('"outputs": [', '"outputs": [ ', 1),
                                                  encoding="utf-8")
