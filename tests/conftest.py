@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,22 @@ def load_notebook(path: Path) -> dict:
 def cell_source(cell: dict) -> str:
     src = cell.get("source", "")
     return "".join(src) if isinstance(src, list) else src
+
+
+def norm(text: str) -> str:
+    """`text` with every run of whitespace made one space (for comparing code and page text)."""
+    return " ".join(text.split())
+
+
+def quiet(_line: str) -> None:
+    """A log function that prints nothing (for builders called from tests)."""
+
+
+def missing_tool(what: str, install: str) -> None:
+    """Skip the test where `what` is missing; in CI (CI set), where .ci/run must install it, fail instead."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is not installed: .ci/run must install it ({install})")
+    pytest.skip(f"{what} not installed here ({install})")
 
 
 def comment_markers(cell: dict) -> set[str]:
@@ -63,7 +80,6 @@ def notebook_namespace(name: str, tag: str = "reused-in-tests", seed: int | None
     notebook, not copied into tests) and call them with other seeds. `seed`, if given, is passed
     to helpers.setup through COURSE_SEED for the duration of the setup cell.
     """
-    import os
 
     path = NOTEBOOK_DIR / name
     cells = [c for c in load_notebook(path)["cells"] if c["cell_type"] == "code"]

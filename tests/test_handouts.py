@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 import sys
 from pathlib import Path
@@ -22,7 +21,7 @@ from pathlib import Path
 import pytest
 
 import helpers
-from conftest import ROOT, cell_source, load_notebook, notebook_paths
+from conftest import ROOT, cell_source, load_notebook, missing_tool, norm, notebook_paths, quiet
 
 sys.path.insert(0, str(ROOT / "tools"))
 import build_handouts as bh  # noqa: E402
@@ -30,14 +29,6 @@ import build_handouts as bh  # noqa: E402
 NOTEBOOKS = notebook_paths()
 IDS = [p.stem for p in NOTEBOOKS]
 CHECK_CALL = re.compile(r"""helpers\.check\(\s*["'](\d\d\.\d+)["']""")
-
-
-def quiet(_line: str) -> None:
-    pass
-
-
-def norm(text: str) -> str:
-    return " ".join(text.split())
 
 
 @functools.lru_cache(maxsize=None)
@@ -89,9 +80,7 @@ def source(build, path: Path) -> dict:
 def need_chromium() -> str:
     exe = bh.find_chromium()
     if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is not installed: .ci/run must install it (apt-get install chromium)")
-        pytest.skip("Chromium not installed here: the PDF handouts are not built (apt-get install chromium)")
+        missing_tool("Chromium (the PDF handouts)", "apt-get install chromium")
     return exe
 
 
@@ -528,9 +517,7 @@ def korean_font_file() -> tuple[Path, int]:
     except OSError:
         found = ""
     if "NotoSansCJK" not in found:
-        if os.environ.get("CI"):
-            pytest.fail("Noto Sans CJK is not installed: .ci/run must install fonts-noto-cjk")
-        pytest.skip("fonts-noto-cjk not installed here (apt-get install fonts-noto-cjk)")
+        missing_tool("Noto Sans CJK (the Korean handouts)", "apt-get install fonts-noto-cjk")
     path, index = found.rsplit("|", 1)
     return Path(path), int(index or 0)
 

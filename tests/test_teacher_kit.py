@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, cell_source, load_notebook, notebook_paths
+from conftest import ROOT, cell_source, load_notebook, missing_tool, norm, notebook_paths, quiet
 
 sys.path.insert(0, str(ROOT / "tools"))
 import build_handouts as bh  # noqa: E402
@@ -32,14 +32,6 @@ import teacher_kit as tk  # noqa: E402
 NOTEBOOKS = notebook_paths()
 IDS = [p.stem for p in NOTEBOOKS]
 CHECK_CALL = re.compile(r"""helpers\.check\(\s*["'](\d\d\.\d+)["']""")
-
-
-def quiet(_line: str) -> None:
-    pass
-
-
-def norm(text: str) -> str:
-    return " ".join(text.split())
 
 
 def visible_text(page: str) -> str:
@@ -83,10 +75,7 @@ def sections(nb: dict) -> list[tuple[str, list[dict]]]:
 def need_chromium() -> str:
     exe = bh.find_chromium()
     if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is not installed: .ci/run must install it (apt-get install chromium)")
-        pytest.skip("Chromium not installed here: the slide layout and the kit's PDFs are not checked "
-                    "(apt-get install chromium)")
+        missing_tool("Chromium (the slide layout and the kit's PDFs)", "apt-get install chromium")
     return exe
 
 
