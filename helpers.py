@@ -11,27 +11,27 @@ Sections, one per notebook, keep the helpers each lesson needs together.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import random
-import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import numpy as np
+
+# Moved into the package course/ (issue 21), re-exported here so that every `helpers.NAME` keeps working
+import course.exercises  # noqa: F401  (importing it registers every notebook's checkers)
+from course.batch_counts import _check_whole_number, batch_sizes, steps_per_epoch, training_samples
+from course.checks import Exercise, check, exercise, exercise_ids, hint_for_number, is_correct
+from course.environment import pinned_requirements, requirement_mismatches
+from course.palette import COLORS, LINESTYLES, MARKERS
+from course.startup import _stderr_silenced, import_keras_quietly
 
 PROJECT_ROOT = Path(__file__).resolve().parent
 DATA_DIR = PROJECT_ROOT / "data"
 
 #: Environment variable that overrides the seed of every notebook (``COURSE_SEED=7 make execute``).
 SEED_ENV_VAR = "COURSE_SEED"
-
-# Okabe-Ito colours (readable by colour-blind readers), each paired with its own
-# line style and marker so the figures also work when printed in black and white.
-COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
-LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 3)))
-MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 
 
 # ---------------------------------------------------------------------------
@@ -73,48 +73,6 @@ def resolve_seed(seed: int = 42) -> int:
             raise ValueError(f"{source} must be a whole number from 0 to 2**32 - 1, got {override!r}")
         return _validate_seed(int(override), source)
     return seed
-
-
-@contextlib.contextmanager
-def _stderr_silenced() -> Iterator[None]:
-    """Send file descriptor 2 to the null device for the duration of the block.
-
-    TensorFlow's C++ runtime prints its start-up lines straight to fd 2 before it
-    reads TF_CPP_MIN_LOG_LEVEL, so redirecting Python's `sys.stderr` is not enough.
-    """
-    try:
-        sys.stderr.flush()
-    except (AttributeError, ValueError):
-        pass
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 2)
-            try:
-                yield
-            finally:
-                os.dup2(saved, 2)
-    finally:
-        os.close(saved)
-
-
-def import_keras_quietly():
-    """Import TensorFlow and Keras without their C++ start-up log, and return `keras`.
-
-    Safe to call many times; only the first call does the work.
-    """
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # later C++ info and warning lines
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    if "keras" not in sys.modules or "tensorflow" not in sys.modules:
-        with _stderr_silenced():
-            import tensorflow  # prints its start-up lines here, into the void
-
-            # Looking for devices logs "failed call to cuInit" on machines without a GPU: do it now, quietly.
-            tensorflow.config.list_physical_devices()
-            import keras  # noqa: F401
-    import keras
-
-    return keras
 
 
 def plot_style() -> dict[str, Any]:
@@ -222,292 +180,8 @@ def setup(seed: int = 42, logical_cpus: int | None = None) -> int:
 
 
 # ---------------------------------------------------------------------------
-# Exercises: one self-check convention for every notebook
-# ---------------------------------------------------------------------------
-#
-# A learner's exercise cell ends with ``helpers.check("01.1", answer)``. The
-# check prints whether the answer is right and, when it is not, a hint that
-# does not give the answer away. It never raises: an unanswered placeholder
-# (``...``) or a value of the wrong type gets a friendly message instead.
-# Each checker below returns None when the answer is right, else a hint.
-
-@dataclass(frozen=True)
-class Exercise:
-    """One exercise: its id, what it asks for, and a function that returns a hint or None."""
-
-    exercise_id: str
-    expects: str
-    checker: Callable[[Any], str | None]
-
-
-_EXERCISES: dict[str, Exercise] = {}
-
-
-def exercise(exercise_id: str, expects: str) -> Callable[[Callable[[Any], str | None]], Callable[[Any], str | None]]:
-    """Register a checker for `exercise_id` (decorator). `expects` says the answer's type in words."""
-
-    def register(checker: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
-        if exercise_id in _EXERCISES:
-            raise ValueError(f"exercise_id {exercise_id!r} is registered twice")
-        _EXERCISES[exercise_id] = Exercise(exercise_id, expects, checker)
-        return checker
-
-    return register
-
-
-def exercise_ids() -> list[str]:
-    """Return the ids of every registered exercise, sorted."""
-    return sorted(_EXERCISES)
-
-
-def _evaluate(exercise_id: str, answer: Any) -> tuple[bool, str]:
-    if not isinstance(exercise_id, str):
-        raise TypeError(f"exercise_id must be a string such as '01.1', got {exercise_id!r}")
-    if exercise_id not in _EXERCISES:
-        raise ValueError(f"exercise_id {exercise_id!r} is unknown; known ids: {', '.join(exercise_ids())}")
-    ex = _EXERCISES[exercise_id]
-    if answer is Ellipsis:
-        return False, f"Exercise {exercise_id}: not answered yet. Replace the ... with {ex.expects}, then run the cell again."
-    try:
-        hint = ex.checker(answer)
-    except Exception:  # a wrong type or shape: say so kindly instead of a traceback
-        return False, (f"Exercise {exercise_id}: could not check an answer of type {type(answer).__name__}. "
-                       f"This exercise expects {ex.expects}.")
-    if hint is None:
-        return True, f"Exercise {exercise_id}: correct. Well done!"
-    return False, f"Exercise {exercise_id}: not yet. Hint: {hint}"
-
-
-def check(exercise_id: str, answer: Any) -> None:
-    """Print whether `answer` solves exercise `exercise_id`, with a hint when it does not.
-
-    Parameters
-    ----------
-    exercise_id : str
-        The exercise's id, such as ``"01.1"`` (notebook 01, exercise 1).
-    answer : object
-        The learner's answer; ``...`` means "not answered yet".
-
-    Raises
-    ------
-    TypeError, ValueError
-        Only if `exercise_id` itself is not a known id (a typo in the notebook).
-    """
-    print(_evaluate(exercise_id, answer)[1])
-
-
-def is_correct(exercise_id: str, answer: Any) -> bool:
-    """Return True if `answer` solves exercise `exercise_id` (silent version of `check`, for tests)."""
-    return _evaluate(exercise_id, answer)[0]
-
-
-def _as_number(answer: Any) -> float:
-    """Return `answer` as a float; raise TypeError for strings, bools and other non-numbers."""
-    if isinstance(answer, (bool, str)) or not isinstance(answer, (int, float, np.integer, np.floating)):
-        raise TypeError(f"expected a number, got {type(answer).__name__}")
-    return float(answer)
-
-
-def hint_for_number(answer: Any, expected: float, hint: str, rel_tol: float = 1e-6,
-                    wrong: dict[float, str] | None = None) -> str | None:
-    """Return None if `answer` equals `expected` (within `rel_tol`), else a hint.
-
-    `wrong` maps typical wrong answers to their own hints; any other value gets `hint`.
-    A helper for writing checkers: raises TypeError for non-numbers, which
-    `check` turns into a friendly message.
-    """
-    value = _as_number(answer)
-
-    def close(a: float, b: float) -> bool:
-        return abs(a - b) <= rel_tol * max(1.0, abs(b))
-
-    if close(value, expected):
-        return None
-    for wrong_value, wrong_hint in (wrong or {}).items():
-        if close(value, wrong_value):
-            return wrong_hint
-    return hint
-
-
-# ---------------------------------------------------------------------------
-# Notebook 00: start here
-# ---------------------------------------------------------------------------
-
-def pinned_requirements(path: Path | None = None) -> dict[str, str]:
-    """Return ``{package: version}`` for every ``name==version`` line of requirements.txt."""
-    path = PROJECT_ROOT / "requirements.txt" if path is None else Path(path)
-    pins = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
-        if "==" in line:
-            name, version = line.split("==", 1)
-            pins[name.strip()] = version.strip()
-    return pins
-
-
-def requirement_mismatches(path: Path | None = None) -> list[str]:
-    """Return one line per pinned package whose installed version differs (empty list: all match)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    problems = []
-    for name, wanted in pinned_requirements(path).items():
-        try:
-            installed = version(name)
-        except PackageNotFoundError:
-            problems.append(f"{name}: not installed (requirements.txt pins {wanted})")
-            continue
-        if installed != wanted:
-            problems.append(f"{name}: {installed} installed, requirements.txt pins {wanted}")
-    return problems
-
-
-@exercise("00.1", expects="a whole number (steps per epoch)")
-def _check_00_1(answer: Any) -> str | None:
-    n_train = math.floor(1797 * (1 - 0.2))  # 1437: Keras trains on the first 80 % of the 1,797 digits
-    return hint_for_number(answer, math.ceil(n_train / 32), wrong={
-        math.ceil(1797 / 32): "that counts all 1,797 digits; validation_split=0.2 holds the last 20 % out first.",
-        n_train // 32: "the 1437 training samples do not fill a whole number of batches of 32: "
-                       "the partial last batch is a step too.",
-        n_train / 32: "steps are whole numbers: a partial last batch still counts as one step.",
-        n_train: "that is the number of training samples; how many batches of 32 do they make?",
-    }, hint="first work out how many of the 1,797 digits Keras trains on (it rounds down), "
-            "then how many batches of 32 they make (a partial batch counts).")
-
-
-# ---------------------------------------------------------------------------
 # Notebook 01: batches, epochs and steps
 # ---------------------------------------------------------------------------
-
-import math
-
-
-def _check_whole_number(value: Any, name: str, minimum: int) -> int:
-    """Return `value` as an int, or raise a clear error naming the argument `name`."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a whole number (int) >= {minimum}, got {value!r} of type {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
-
-
-def training_samples(n_samples: int, validation_split: float = 0.0) -> int:
-    """Return how many of `n_samples` samples Keras trains on when `validation_split` is held out.
-
-    Keras 3 keeps the first ``floor(n_samples * (1 - validation_split))`` samples for
-    training and holds out the rest (the *last* samples, taken before any shuffling)
-    for validation. The same floating-point expression as Keras is used, on the value
-    as given (a NumPy float32 split is computed in float32, as Keras does), so the
-    result matches Keras exactly.
-
-    Parameters
-    ----------
-    n_samples : int
-        Number of samples passed to ``fit()``, >= 0.
-    validation_split : float
-        Fraction held out for validation, 0 <= validation_split < 1 (0: no split).
-
-    Returns
-    -------
-    int
-        Number of training samples.
-
-    Raises
-    ------
-    TypeError
-        If `n_samples` is not an int or `validation_split` is not a number.
-    ValueError
-        If `n_samples` < 0, `validation_split` is outside [0, 1), or the split would
-        leave no training sample or no validation sample (Keras refuses such a split).
-    """
-    n_samples = _check_whole_number(n_samples, "n_samples", 0)
-    if isinstance(validation_split, bool) or not isinstance(validation_split, (int, float, np.integer, np.floating)):
-        raise TypeError(f"validation_split must be a number from 0 (inclusive) to 1 (exclusive), "
-                        f"got {validation_split!r} of type {type(validation_split).__name__}")
-    if not 0.0 <= validation_split < 1.0:  # also rejects NaN
-        raise ValueError(f"validation_split must be from 0 (inclusive) to 1 (exclusive), got {validation_split}")
-    if validation_split == 0:
-        return n_samples
-    # the same expression as keras.src.trainers.data_adapters.array_slicing.train_validation_split
-    # (no float() here: Keras computes with the value as given, e.g. in float32 for np.float32(0.2))
-    split_at = int(math.floor(n_samples * (1.0 - validation_split)))
-    if split_at == 0 or split_at == n_samples:
-        raise ValueError(f"validation_split={validation_split} on n_samples={n_samples} leaves "
-                         f"{split_at} training and {n_samples - split_at} validation samples; Keras refuses a "
-                         "split without at least one of each: use more samples or another validation_split")
-    return split_at
-
-
-def steps_per_epoch(n_samples: int, batch_size: int, validation_split: float = 0.0,
-                    drop_remainder: bool = False) -> int:
-    """Return the number of training steps (weight updates) in one epoch of ``fit()``.
-
-    The rule: with ``n`` training samples and batch size ``B``, an epoch has
-    ``ceil(n / B)`` steps; the last batch is partial when ``B`` does not divide ``n``.
-    With ``drop_remainder=True`` (as ``tf.data.Dataset.batch(B, drop_remainder=True)``)
-    the partial batch is dropped: ``floor(n / B)`` steps. A batch size larger than
-    ``n`` gives a single step (or none when the remainder is dropped).
-
-    Parameters
-    ----------
-    n_samples : int
-        Number of samples passed to ``fit()`` (before the validation split), >= 0.
-    batch_size : int
-        Samples per batch, >= 1 (Keras's default, when ``batch_size`` is omitted, is 32).
-    validation_split : float
-        Fraction of the samples Keras holds out for validation, 0 <= validation_split < 1.
-        Keras trains on the first ``floor(n_samples * (1 - validation_split))`` samples.
-    drop_remainder : bool
-        If True, the last partial batch is dropped.
-
-    Returns
-    -------
-    int
-        Steps per epoch.
-
-    Raises
-    ------
-    TypeError
-        If `n_samples` or `batch_size` is not an int (bools are refused), `validation_split`
-        is not a number, or `drop_remainder` is not a bool.
-    ValueError
-        If `n_samples` < 0, `batch_size` < 1, `validation_split` is outside [0, 1), or the
-        split leaves no training or no validation sample (Keras refuses it too).
-
-    Examples
-    --------
-    >>> steps_per_epoch(1000, 10)
-    100
-    >>> steps_per_epoch(100, 32)
-    4
-    >>> steps_per_epoch(100, 32, validation_split=0.2)
-    3
-    """
-    batch_size = _check_whole_number(batch_size, "batch_size", 1)
-    if not isinstance(drop_remainder, (bool, np.bool_)):
-        raise TypeError(f"drop_remainder must be True or False, got {drop_remainder!r}")
-    n_train = training_samples(n_samples, validation_split)
-    full_batches, remainder = divmod(n_train, batch_size)
-    if drop_remainder or remainder == 0:
-        return full_batches
-    return full_batches + 1  # the partial last batch is a step of its own: ceil(n_train / batch_size)
-
-
-def batch_sizes(n_samples: int, batch_size: int, validation_split: float = 0.0,
-                drop_remainder: bool = False) -> list[int]:
-    """Return the size of every batch in one epoch, in order (see `steps_per_epoch`).
-
-    Same parameters and errors as `steps_per_epoch`; ``len(batch_sizes(...)) ==
-    steps_per_epoch(...)`` and the sizes add up to the training samples used.
-
-    Examples
-    --------
-    >>> batch_sizes(100, 32)
-    [32, 32, 32, 4]
-    """
-    steps = steps_per_epoch(n_samples, batch_size, validation_split, drop_remainder)
-    n_train = training_samples(n_samples, validation_split)
-    return [min(batch_size, n_train - k * batch_size) for k in range(steps)]
-
 
 @dataclass(frozen=True)
 class FedBatches:
@@ -748,60 +422,6 @@ def plot_batches(epochs: Any, ax: Any = None, title: str | None = None, gap: flo
     if title is not None:
         ax.set_title(title)
     return ax
-
-
-def _whole_number_answer(answer: Any) -> int:
-    """Return a numeric answer as an int, or raise ValueError if it is not a whole number."""
-    value = _as_number(answer)
-    if value != int(value):
-        raise ValueError("not a whole number")
-    return int(value)
-
-
-@exercise("01.1", expects="a whole number (steps per epoch)")
-def _check_01_1(answer: Any) -> str | None:
-    value = _as_number(answer)
-    if value == steps_per_epoch(2100, 10, validation_split=0.1):
-        return None
-    if value == steps_per_epoch(2100, 10):
-        return "that counts all 2100 samples; validation_split=0.1 holds some out before batching."
-    if value != int(value):
-        return "steps are whole numbers: a partial last batch still counts as one step."
-    return "first work out how many samples Keras trains on, then divide by the batch size and round up."
-
-
-@exercise("01.2", expects="a whole number (updates in total)")
-def _check_01_2(answer: Any) -> str | None:
-    value = _as_number(answer)
-    if value == 5 * steps_per_epoch(1000, 64):
-        return None
-    if value == 5 * (1000 // 64):
-        return "the partial last batch of every epoch is an update too."
-    if value != int(value):
-        return "updates are whole numbers: each batch, full or partial, is one update."
-    if value == steps_per_epoch(1000, 64):
-        return "that is one epoch; the model trains for 5."
-    return "count the steps in one epoch (round up), then multiply by the number of epochs."
-
-
-@exercise("01.3", expects="a set of classes, such as {0, 1}")
-def _check_01_3(answer: Any) -> str | None:
-    if isinstance(answer, (str, bytes, dict)) or not hasattr(answer, "__iter__"):
-        raise TypeError("expected a set of classes")
-    classes = {_whole_number_answer(c) for c in answer}
-    # labels 0-9 sorted by class, as sklearn's digits give them: the last floor-split 20 % are held out
-    counts = (178, 182, 177, 183, 181, 182, 181, 179, 174, 180)
-    y_sorted = np.repeat(np.arange(10), counts)
-    held_out = set(np.unique(y_sorted[training_samples(len(y_sorted), 0.2):]).tolist())
-    if classes == held_out:
-        return None
-    if classes == set(range(10)):
-        return ("Keras cuts off the validation part before it shuffles (shuffle=True mixes only the training "
-                "part), so the held-out samples are the last ones of the sorted arrays.")
-    if classes < held_out:
-        return ("count the held-out samples (Keras rounds the training part down) and compare with how many "
-                "samples each of the last classes has.")
-    return "the held-out samples are the last 20 % of the arrays; which labels sit there when the arrays are sorted?"
 
 
 # ---------------------------------------------------------------------------
@@ -1062,66 +682,6 @@ def plot_loglog(x: Any, measured: dict[str, Any], reference: dict[str, Any] | No
         axis.set_minor_formatter(NullFormatter())
     ax.legend()
     return ax
-
-
-def _nb02_layer_bytes(layer_sizes: list[int], optimizer_slots: int) -> tuple[int, int]:
-    """(fixed bytes, bytes per sample) of one float32 training step of an MLP: the answer key of 02.1."""
-    n_params = sum((a + 1) * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
-    return (2 + optimizer_slots) * n_params * 4, 2 * sum(layer_sizes) * 4
-
-
-@exercise("02.1", expects="a whole number (the largest batch size that fits)")
-def _check_02_1(answer: Any) -> str | None:
-    fixed, per_sample = _nb02_layer_bytes([64, 512, 512, 10], optimizer_slots=2)
-    expected = (8 * 2**20 - fixed) // per_sample
-    value = _as_number(answer)
-    if value != int(value):
-        return "a batch size is a whole number: round down, since a partial sample does not fit."
-    if value == (8 * 2**20) // per_sample or value == (8 * 2**20 - fixed // 2) // per_sample:
-        return "the fixed part is weights + their gradients + Adam's two slots: four copies of the parameters."
-    if value == expected + 1:
-        return "round down, not up: one more sample would not fit in the budget."
-    if value > 0 and value < expected and value == 2 ** int(np.log2(value)) and 2 * value > expected:
-        return "that is rounded down to a power of two; the exercise asks for the exact largest batch."
-    return hint_for_number(value, expected, "subtract the fixed part (weights, gradients, optimizer slots) from the "
-                                            "budget, then divide by the bytes per sample and round down.")
-
-
-@exercise("02.2", expects="a number (seconds of training to the target, for the faster batch size)")
-def _check_02_2(answer: Any) -> str | None:
-    small, large = 400 * 1.5e-3, 80 * 6e-3  # seconds to the target at B = 32 and at B = 256
-    return hint_for_number(answer, min(small, large), "time to the target is updates x seconds per update; "
-                           "work it out for both batch sizes and keep the smaller.", wrong={
-                               small: "that is B = 32's time; work out B = 256's too and keep the faster one.",
-                               max(small, large) * 1000: "that is in milliseconds and for the slower batch size.",
-                               min(small, large) * 1000: "right comparison, but in milliseconds: give seconds.",
-                               abs(small - large): "that is the difference between the two; give the faster one's time.",
-                               max(small, large) / min(small, large): "that is the ratio; give the faster one's seconds.",
-                           })
-
-
-@exercise("02.3", expects="a number (the predicted noise, the standard deviation)")
-def _check_02_3(answer: Any) -> str | None:
-    value = _as_number(answer)
-    if abs(value - 0.6 / 4) < 1e-9:
-        return "the variance falls like 1/B; the noise is its square root, so it falls like 1/sqrt(B)."
-    if abs(value - 0.6 * 2) < 1e-9:
-        return "a larger batch averages more samples, so the noise goes down, not up."
-    if abs(value - 0.6**2 / 4) < 1e-9:
-        return "that is the variance at B = 64; the exercise asks for the noise, its square root."
-    return hint_for_number(value, 0.6 / 2, "the noise (standard deviation) is proportional to 1/sqrt(B): "
-                                           "how much smaller is 1/sqrt(B) at 4x the batch?")
-
-
-@exercise("02.4", expects="a number (the learning rate)")
-def _check_02_4(answer: Any) -> str | None:
-    value = _as_number(answer)
-    if abs(value - 0.001) < 1e-12:
-        return "the rule changes the learning rate when the batch changes."
-    if abs(value - 0.001 * 8) < 1e-9:
-        return "that is the linear rule, for SGD; Adam is scaled more gently, by the square root of the factor."
-    return hint_for_number(value, 0.001 * (256 / 32) ** 0.5, "by what factor did the batch grow? "
-                           "For Adam, multiply the learning rate by its square root.")
 
 
 # ---------------------------------------------------------------------------
@@ -1535,62 +1095,6 @@ def plot_validation_losses(curves: dict[str, Any], baseline: float, ax: Any = No
     ax.set(xlabel="epoch", ylabel="validation MSE (log scale)")
     ax.legend()
     return ax
-
-
-@exercise("03.1", expects="a number (the scaled value of the 55,000-mile car)")
-def _check_03_1(answer: Any) -> str | None:
-    # min 5,000, max 205,000 miles, feature_range (-1, 1): 55,000 miles is a quarter of the way up.
-    return hint_for_number(
-        answer, -0.5,
-        "first find the fraction of the way from the minimum to the maximum, then map 0..1 onto -1..1.",
-        wrong={
-            0.25: "that is the value for the default range 0..1; stretch it onto -1..1.",
-            0.5: "check the sign: the car is below the middle of the training range.",
-        },
-    )
-
-
-@exercise("03.2", expects="a number (the factor by which the miles weight's penalty grows)")
-def _check_03_2(answer: Any) -> str | None:
-    # the weight grows 1,000-fold when miles are counted in thousands; the L2 penalty alpha * w**2 grows 1,000**2-fold.
-    return hint_for_number(
-        answer, 1_000_000,
-        "the penalty is alpha times the weight squared; square the factor by which the weight grew.",
-        wrong={
-            1_000: "that is how much the weight grew; the penalty is charged on its square.",
-            0.001: "the weight grows, not shrinks, when the input's unit gets larger.",
-            1e-6: "the weight grows, not shrinks, when the input's unit gets larger.",
-        },
-    )
-
-
-@exercise("03.3", expects="a number (the standardized miles of the 110,000-mile car)")
-def _check_03_3(answer: Any) -> str | None:
-    # training mean 60,000 and std 20,000; the batch [100,000, 110,000, 120,000] must use them.
-    return hint_for_number(
-        answer, 2.5,
-        "subtract the training mean and divide by the training standard deviation.",
-        wrong={
-            0.0: "that is what fit_transform on the new batch would give: it uses the batch's own mean. "
-                 "Use the training statistics.",
-            -2.5: "check the sign: the car has driven more than the average training car.",
-        },
-    )
-
-
-@exercise("03.4", expects="a number (the learning-rate limit that gradient descent must stay below)")
-def _check_03_4(answer: Any) -> str | None:
-    # largest Hessian eigenvalue L = 4.0; gradient descent on a quadratic converges for lr < 2 / L.
-    return hint_for_number(
-        answer, 0.5,
-        "along the steepest direction one step multiplies the distance to the minimum by (1 - lr * L); "
-        "it must stay between -1 and 1.",
-        wrong={
-            0.25: "1 / L converges, but so do larger rates; how far can a step overshoot and still shrink?",
-            2.0: "the limit gets smaller, not larger, when the surface is steeper.",
-            8.0: "the limit gets smaller, not larger, when the surface is steeper.",
-        },
-    )
 
 
 # ---------------------------------------------------------------------------
@@ -2010,85 +1514,9 @@ def loss_along_gradient(model: Any, x: Any, y: Any, step_sizes: Any,
     return float(loss), np.array(losses), grad_sq
 
 
-@exercise("04.1", expects="a tuple (row, column) of two whole numbers, such as (0, 0)")
-def _check_04_1(answer: Any) -> str | None:
-    if isinstance(answer, (str, bytes)) or len(answer) != 2:
-        return "Give two numbers in parentheses: (row, column)."
-    row, col = (_as_number(v) for v in answer)
-    if not (row.is_integer() and col.is_integer()):
-        return "Indices are whole numbers."
-    if (row, col) == (1, 4):
-        return None
-    if (row, col) == (2, 5):
-        return "Those are the note's numbers, counted from 1. Where does NumPy start counting?"
-    if (row, col) == (4, 1):
-        return "Rows of a Dense kernel are the inputs, columns the units; the order is (input, unit)."
-    return "Start from the note's (input, unit) pair and convert each position to 0-based counting."
-
-
-@exercise("04.2", expects="a factor, such as 2.0")
-def _check_04_2(answer: Any) -> str | None:
-    value = _as_number(answer)
-    if abs(value - 1.0) <= 0.05:
-        return None
-    if value <= 0:
-        return "A factor between two gradient sizes is a positive number."
-    if value > 5.0:
-        return ("That is the size of growth you would see without BN. With BN after hidden 1, divide the "
-                "\"extreme, BN\" gradient of the 200 run by the \"extreme, BN\" gradient of ex (the 20 run).")
-    return ("Divide the \"extreme, BN\" gradient of the 200 run by the \"extreme, BN\" gradient of ex (the 20 "
-            "run), not by the untouched network's. Unit 4 is ReLU(200 x input 4 + ...): what is left after BN "
-            "divides out its scale?")
-
-
-@exercise("04.3", expects="a factor, such as 2.0")
-def _check_04_3(answer: Any) -> str | None:
-    value = _as_number(answer)
-    if abs(value - 5.0) <= 0.01:
-        return None
-    if abs(value - 1.0) <= 0.01:
-        return "A factor of 1 is what BN would give. Without BN, does anything divide the scale out?"
-    if abs(value - 25.0) <= 0.1 or abs(value - 125.0) <= 0.5:
-        return ("Only hidden 1's weights were multiplied. Each later layer passes a 5 times larger input on "
-                "as a 5 times larger output; it does not multiply by 5 again.")
-    if value <= 0:
-        return "A factor between two standard deviations is a positive number."
-    return "With zero biases, ReLU(W (5 h)) = 5 ReLU(W h): follow the factor 5 from hidden 1 to hidden 3."
-
-
-@exercise("04.4", expects="a weight standard deviation, such as 0.5")
-def _check_04_4(answer: Any) -> str | None:
-    value = _as_number(answer)
-    if abs(value - 0.1) <= 0.005:
-        return None
-    if abs(value - 0.01) <= 0.0005:
-        return ("That divides by the number of inputs. The VARIANCE of a sum of 100 independent terms grows "
-                "100 times, so the standard deviation grows by the square root of 100.")
-    if value <= 0:
-        return "A standard deviation is a positive number."
-    return ("The tanh input's variance is 100 x (weight std)**2 x (input variance 1). "
-            "Set it to 1 and solve for the weight std.")
-
-
 # ---------------------------------------------------------------------------
 # Notebook 05: batch normalization from scratch
 # ---------------------------------------------------------------------------
-
-def _three_counts(answer: Any) -> tuple[int, int, int]:
-    """Return `answer` as a tuple of three whole numbers; raise TypeError for anything else."""
-    if not isinstance(answer, (tuple, list)) or len(answer) != 3:
-        raise TypeError(f"expected a tuple of three integers, got {type(answer).__name__}")
-    counts = tuple(_as_number(value) for value in answer)
-    if any(count != int(count) for count in counts):
-        raise TypeError("expected whole numbers (counts)")
-    return tuple(int(count) for count in counts)
-
-
-def _two_numbers(answer: Any) -> tuple[float, float]:
-    """Return `answer` as a tuple of two floats; raise TypeError for anything else."""
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise TypeError(f"expected a tuple of two numbers, got {type(answer).__name__}")
-    return _as_number(answer[0]), _as_number(answer[1])
 
 
 def rounded(values: Any, decimals: int = 4) -> np.ndarray:
@@ -2118,71 +1546,6 @@ def rounded(values: Any, decimals: int = 4) -> np.ndarray:
     if decimals < 0:
         raise ValueError(f"decimals must be 0 or more, got {decimals}")
     return np.round(np.asarray(values, dtype=float), decimals) + 0.0  # adding +0.0 turns -0.0 into 0.0
-
-
-@exercise("05.1", expects="a number (the layer's output at inference)")
-def _check_05_1(answer: Any) -> str | None:
-    value = _as_number(answer)
-    expected = 2.0 * (10.0 - 4.0) / np.sqrt(9.0 + 1e-3) + 1.0
-    if abs(value - 5.0) < 1e-9:
-        return "close, but Keras adds epsilon = 1e-3 to the variance inside the square root."
-    if abs(value - (expected - 1.0)) < 1e-6 or abs(value - ((10.0 - 4.0) / np.sqrt(9.0 + 1e-3) + 1.0)) < 1e-6:
-        return "after standardizing with the moving statistics, scale by gamma and then add beta."
-    if hint_for_number(value, expected, "wrong", rel_tol=1e-5) is None:
-        return None
-    if abs(value - expected) < 1e-3:
-        return "very close: give at least five significant digits (rounded, not cut off), or the unrounded value."
-    return "at inference the layer uses moving_mean and moving_variance, not statistics of the input."
-
-
-@exercise("05.2", expects="a number (the variance the paper uses at inference)")
-def _check_05_2(answer: Any) -> str | None:
-    value = _as_number(answer)
-    if abs(value - 2.1) < 1e-9:
-        return "that is what Keras keeps; the paper corrects the average of biased batch variances first."
-    if abs(value - 2.1 * 7 / 8) < 1e-9:
-        return "the correction makes the variance larger, not smaller: the biased variance underestimates."
-    return hint_for_number(value, 2.1 * 8 / 7, "multiply by m / (m - 1) with m the batch size.", rel_tol=1e-6)
-
-
-@exercise("05.3", expects="a tuple of three integers (numbers_per_statistic, trainable, non_trainable)")
-def _check_05_3(answer: Any) -> str | None:
-    per_statistic, trainable, non_trainable = _three_counts(answer)
-    batch, size, channels = 8, 32, 16
-    if per_statistic != batch * size * size:
-        if per_statistic == batch * size * size * channels:
-            return "each channel has its own mean and variance: count only the numbers of one channel."
-        if per_statistic == size * size:
-            return "a channel's mean is taken over the whole batch, not over one image."
-        if per_statistic == batch:
-            return "with images, BN averages over every pixel position as well as over the batch."
-        return "a channel's statistics use that channel's value at every pixel of every image in the batch."
-    if trainable != 2 * channels:
-        if trainable == 4 * channels:
-            return "the moving mean and variance are updated by the layer itself, not by gradient descent."
-        return "gamma and beta are the trainable variables; how many numbers does each hold after a 16-channel layer?"
-    if non_trainable != 2 * channels:
-        return "moving_mean and moving_variance are the non-trainable variables; each holds one number per channel."
-    return None
-
-
-@exercise("05.4", expects="a tuple of two numbers (new_kernel, new_bias)")
-def _check_05_4(answer: Any) -> str | None:
-    kernel, bias = _two_numbers(answer)
-    scale = 2.0 / 3.0  # gamma / sqrt(variance + 0)
-    if abs(kernel - 3.0 * scale) > 1e-4:
-        if abs(kernel - 3.0 * 2.0 / 9.0) < 1e-4:
-            return "divide gamma by the standard deviation, sqrt(9) = 3, not by the variance."
-        if abs(kernel - 3.0 / scale) < 1e-4:
-            return "the kernel is multiplied by gamma / sqrt(variance), not divided by it."
-        return "multiply the kernel by s = gamma / sqrt(moving_variance + eps)."
-    if abs(bias - ((0.5 - 4.0) * scale + 1.0)) <= 1e-4:
-        return None
-    if abs(bias - (0.5 * scale + 1.0)) < 1e-4:
-        return "the kernel is right; the bias must also lose the moving mean: (bias - moving_mean) * s + beta."
-    if abs(bias - (0.5 - 4.0) * scale) < 1e-4:
-        return "the kernel is right; BN's beta still has to be added to the new bias."
-    return "the kernel is right; the new bias is (bias - moving_mean) * s + beta, to at least four decimals."
 
 
 def plot_bn_stages(stages: dict[str, Any], axes: Any = None, title: str | None = None) -> Any:
@@ -2608,46 +1971,6 @@ def plot_mean_band(x: Any, runs: Any, label: str, ax: Any = None, band: str = "m
     return ax
 
 
-@exercise("06.1", expects="a whole number (a count of parameters)")
-def _check_06_1(answer: Any) -> str | None:
-    value = _as_number(answer)
-    if value == 4 * 4 * 64:
-        return "the BN model also drops the bias of each Dense layer before BN: subtract those."
-    if value in (4 * 64, 4 * 2 * 64):
-        return "count the moving mean and moving variance too: they are weights, just not trainable ones."
-    return hint_for_number(value, 4 * (4 * 64 - 64), "list the weights one BN layer holds (`layer.weights` shows "
-                           "them), then look at what changes in the Dense layer in front of it.")
-
-
-@exercise("06.2", expects="a number (the factor the root-mean-square shrinks by, between 0 and 1)")
-def _check_06_2(answer: Any) -> str | None:
-    value = _as_number(answer)
-    expected = 0.5 ** 8  # mean square halved 16 times: 2^-16; root-mean-square: its square root
-    if abs(value - expected) <= 0.05 * expected:
-        return None
-    if abs(value - 0.5 ** 16) <= 0.05 * 0.5 ** 16:
-        return "that is the factor of the mean square; the root-mean-square is its square root."
-    if abs(value - 0.5) < 1e-3 or abs(value - 0.5 ** 0.5) < 1e-3:
-        return "that is one layer's factor; the signal passes through 16 layers."
-    return ("one layer: the Dense layer keeps the mean square, ReLU halves it. Multiply over 16 layers, then "
-            "take the square root.")
-
-
-@exercise("06.3", expects="a number (an accuracy difference, between -1 and 1)")
-def _check_06_3(answer: Any) -> str | None:
-    value = _as_number(answer)
-    if not -1 <= value <= 1:
-        return "accuracies lie between 0 and 1, so their difference lies between -1 and 1."
-    if -0.16 < value <= -0.03:
-        return "check the order of the subtraction: momentum 0.9's mean minus momentum 0.99's mean."
-    if abs(value) < 0.03:
-        return ("almost no difference: did the new runs really use momentum=0.99, and do you compare the "
-                "accuracy after the first epoch for the same three seeds?")
-    if 0.03 <= value < 0.16:
-        return None
-    return "compare the accuracy after the first epoch (index 0), averaged over the same three seeds."
-
-
 # ---------------------------------------------------------------------------
 # Notebook 07: across devices
 # ---------------------------------------------------------------------------
@@ -2769,50 +2092,3 @@ def max_abs_difference(first: Any, second: Any) -> float:
     return largest
 
 
-@exercise("07.1", expects="a whole number (steps per epoch)")
-def _check_07_1(answer: Any) -> str | None:
-    return hint_for_number(answer, math.ceil(1797 / (3 * 16)), wrong={
-        math.ceil(1797 / 16): "that is one device at batch 16; with 3 replicas each step uses 3 x 16 samples.",
-        1797 // 48: "the 1,797 digits do not fill a whole number of global batches: the partial last one is a step too.",
-        1797 / 48: "steps are whole numbers: a partial last batch still counts as one step.",
-        math.ceil(1797 / 3): "each step consumes a global batch of 3 x 16 samples, not 3.",
-    }, hint="first work out the global batch (per-replica batch times replicas), then how many of those the "
-            "1,797 digits make (a partial batch counts).")
-
-
-@exercise("07.2", expects="a number (a learning rate)")
-def _check_07_2(answer: Any) -> str | None:
-    return hint_for_number(answer, 0.1 * (8 * 16) / (2 * 32), rel_tol=1e-3, wrong={
-        0.1 * 8 / 2: "the replicas grew 4 times, but each now gets half as many samples: what matters is the "
-                     "global batch, per-replica batch times replicas.",
-        0.1 * 16 / 32: "the per-replica batch halved, but there are 4 times as many replicas: compare the global batches.",
-        0.1: "the global batch changed: 2 x 32 before, 8 x 16 after.",
-        0.1 / 2: "the gradients are averaged over the global batch, so the step does not grow by itself: "
-                 "the learning rate goes up with the batch, not down.",
-    }, hint="work out the global batch before and after (per-replica batch times replicas), then apply notebook 02's "
-            "linear rule: multiply the learning rate by the factor the global batch grew by.")
-
-
-@exercise("07.3", expects="a whole number (samples in one BN batch)")
-def _check_07_3(answer: Any) -> str | None:
-    return hint_for_number(answer, 16, wrong={
-        128: "128 is the effective batch of the update; the BN layer runs in each forward pass, on one micro-batch.",
-        8: "8 is the number of accumulation steps, not the size of the batch BN sees.",
-        256: "that is two updates' worth; what does one forward pass see?",
-    }, hint="BN computes its mean in the forward pass: which batch does one forward pass see?")
-
-
-@exercise("07.4", expects="a tuple of two whole numbers (default, synchronized), such as (1, 1)")
-def _check_07_4(answer: Any) -> str | None:
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise TypeError(f"expected a tuple of two numbers, got {type(answer).__name__}")
-    default, synchronized = _as_number(answer[0]), _as_number(answer[1])
-    if (default, synchronized) == (2, 16):
-        return None
-    if (default, synchronized) == (16, 2):
-        return "the other way round: which of the two looks across replicas?"
-    if default != 2:
-        return "by default BN normalizes each replica's slice on its own: how many images does one GPU hold?"
-    if synchronized == 8:
-        return "8 is the number of replicas; synchronized BN normalizes over all the images of the step."
-    return "synchronized BN normalizes over the global batch: images per GPU times GPUs."

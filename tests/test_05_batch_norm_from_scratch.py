@@ -15,6 +15,7 @@ import pytest
 
 import helpers
 from conftest import notebook_namespace
+from course.checks import _evaluate
 
 NOTEBOOK = "05_batch_norm_from_scratch.ipynb"
 SEEDS = [0, 1, 2]
@@ -750,14 +751,14 @@ def test_exercise_05_4_matches_keras():
 
 @pytest.mark.parametrize("wrong, hint", [(5.0, "epsilon"), (4.9997, "significant digits"), (4.99, "moving_mean")])
 def test_05_1_hints_say_what_is_wrong(wrong, hint):
-    assert hint in helpers._evaluate("05.1", wrong)[1]
+    assert hint in _evaluate("05.1", wrong)[1]
 
 
 @pytest.mark.parametrize("wrong, hint", [((2.0 / 3.0, -1.0), "standard deviation"), ((4.5, -1.0), "not divided"),
                                          ((2.0, 0.5 * 2 / 3 + 1.0), "moving mean"), ((2.0, -3.5 * 2 / 3), "beta"),
                                          ((2.0, -1.0), "new bias")])
 def test_05_4_hints_say_what_is_wrong(wrong, hint):
-    assert hint in helpers._evaluate("05.4", wrong)[1]
+    assert hint in _evaluate("05.4", wrong)[1]
 
 
 @pytest.mark.parametrize("exercise_id, wrong", [
@@ -768,7 +769,7 @@ def test_05_4_hints_say_what_is_wrong(wrong, hint):
     ("05.4", (3.0, 0.5)), ("05.4", (2.0, 1.0)), ("05.4", (2.0, -1.333)),
 ])
 def test_wrong_answers_get_a_hint(exercise_id, wrong):
-    message = helpers._evaluate(exercise_id, wrong)[1]
+    message = _evaluate(exercise_id, wrong)[1]
     assert "not yet. Hint:" in message
 
 
@@ -777,5 +778,5 @@ def test_wrong_answers_get_a_hint(exercise_id, wrong):
                                               ("05.3", {"gamma", "beta"}), ("05.2", True),
                                               ("05.4", 2.0), ("05.4", (2.0, "b")), ("05.4", (2.0, -1.3, 0.0))])
 def test_wrong_types_get_a_message_not_a_traceback(exercise_id, bad):
-    ok, message = helpers._evaluate(exercise_id, bad)
+    ok, message = _evaluate(exercise_id, bad)
     assert not ok and "expects" in message

@@ -1,13 +1,14 @@
 """`make mutants`: plant small plausible bugs, one at a time, and check that the tests catch each one.
 
-Every mutant names one file (helpers.py, a notebook or a tool), an exact piece of its text (which must occur
-exactly once: in a notebook, across its code cells' sources) and the text that replaces it, the claim or helper it
-breaks, and the few tests that should fail. For each mutant the repository's files (tracked and untracked, not
-ignored: no .venv, no build) are copied to a scratch directory, the bug is planted there, and pytest runs only the
-named tests in that copy, with PYTHONPATH set so that `import helpers` finds the scratch copy's helpers.py rather
-than the editable install's /work/main/helpers.py (checked before the first mutant). /work/main itself is never
-written to. A mutant is *caught* when pytest reports failed tests; passing is *missed*; anything else (a collection
-error, a timeout) is reported as such. The exit status is 0 only if every mutant is caught.
+Every mutant names one file (helpers.py, a module of the package course/, a notebook or a tool), an exact piece of
+its text (which must occur exactly once: in a notebook, across its code cells' sources) and the text that replaces
+it, the claim or helper it breaks, and the few tests that should fail. For each mutant the repository's files
+(tracked and untracked, not ignored: no .venv, no build) are copied to a scratch directory, the bug is planted there,
+and pytest runs only the named tests in that copy, with PYTHONPATH set so that `import helpers` and `import course`
+find the scratch copy's helpers.py and course/ rather than the editable install's /work/main/helpers.py and
+/work/main/course/ (checked before the first mutant). /work/main itself is never written to. A mutant is *caught*
+when pytest reports failed tests; passing is *missed*; anything else (a collection error, a timeout) is reported as
+such. The exit status is 0 only if every mutant is caught.
 
 A catch counts only if the test that failed passes without the mutant: after the mutants, the first failing test
 of every caught mutant is run once on the unmutated copy (all of them in one pytest run); a catch whose test fails
@@ -69,11 +70,11 @@ MUTANTS: list[Mutant] = [
     Mutant("shared-empty-course-seed", "helpers.py", 'if override is not None and override.strip() != "":',
            "if override is not None:", ("tests/test_helpers_setup.py::test_empty_course_seed_means_no_override",),
            "helpers.resolve_seed / setup (an empty COURSE_SEED is no override)"),
-    Mutant("shared-tolerance-moved", "helpers.py", "return abs(a - b) <= rel_tol * max(1.0, abs(b))",
+    Mutant("shared-tolerance-moved", "course/checks.py", "return abs(a - b) <= rel_tol * max(1.0, abs(b))",
            "return abs(a - b) <= 0.01 * max(1.0, abs(b))",
            ("tests/test_exercise_checks.py::test_hint_for_number_tolerance_and_typical_wrong_answers",),
            "helpers.hint_for_number (equal within rel_tol only)"),
-    Mutant("shared-placeholder", "helpers.py", "if answer is Ellipsis:", "if answer is None:",
+    Mutant("shared-placeholder", "course/checks.py", "if answer is Ellipsis:", "if answer is None:",
            ("tests/test_exercise_checks.py::test_placeholder_gets_a_friendly_not_answered_message",),
            "helpers.check (the ... placeholder is 'not answered yet')"),
     # --- notebook 00: the environment check ---------------------------------------------------------------
@@ -84,31 +85,34 @@ MUTANTS: list[Mutant] = [
            "epochs=3, batch_size=32, validation_split=0.25, verbose=0",
            (f"{T00}::test_environment_check_cell_is_well_above_chance_and_makes_45_steps_per_epoch",),
            "00: the check trains on 80 % of the digits, 45 steps per epoch"),
-    Mutant("00-exercise-split", "helpers.py", "n_train = math.floor(1797 * (1 - 0.2))",
+    Mutant("00-exercise-split", "course/exercises/nb00_start_here.py", "n_train = math.floor(1797 * (1 - 0.2))",
            "n_train = math.floor(1797 * (1 - 0.25))",
-           (f"{T00}::test_exercise_00_1_right_and_wrong_answers",), "helpers._check_00_1 (exercise 00.1's answer)"),
-    Mutant("00-pins-comment", "helpers.py", 'line = line.split("#", 1)[0].strip()', "line = line.strip()",
+           (f"{T00}::test_exercise_00_1_right_and_wrong_answers",), "_check_00_1 (exercise 00.1's answer)"),
+    Mutant("00-pins-comment", "course/environment.py", 'line = line.split("#", 1)[0].strip()', "line = line.strip()",
            (f"{T00}::test_pinned_requirements_and_mismatches_on_a_made_up_file",),
            "helpers.pinned_requirements (a trailing comment is not part of the version)"),
-    Mutant("00-mismatch-ordered", "helpers.py", "if installed != wanted:", "if installed < wanted:",
+    Mutant("00-mismatch-ordered", "course/environment.py", "if installed != wanted:", "if installed < wanted:",
            (f"{T00}::test_pinned_requirements_and_mismatches_on_a_made_up_file",),
            "helpers.requirement_mismatches (any other version is a mismatch)"),
     # --- notebook 01: the steps-per-epoch rule ------------------------------------------------------------
-    Mutant("01-remainder-of-one", "helpers.py", "if drop_remainder or remainder == 0:",
+    Mutant("01-remainder-of-one", "course/batch_counts.py", "if drop_remainder or remainder == 0:",
            "if drop_remainder or remainder <= 1:",
            (f"{T01}::test_rule_on_an_exhaustive_grid_against_integer_arithmetic",),
            "helpers.steps_per_epoch: a partial last batch is a step (a remainder of one sample dropped)"),
-    Mutant("01-split-rounds-up", "helpers.py", "split_at = int(math.floor(n_samples * (1.0 - validation_split)))",
+    Mutant("01-split-rounds-up", "course/batch_counts.py",
+           "split_at = int(math.floor(n_samples * (1.0 - validation_split)))",
            "split_at = int(math.ceil(n_samples * (1.0 - validation_split)))",
            (f"{T01}::test_rule_on_an_exhaustive_grid_against_integer_arithmetic",),
            "helpers.training_samples: Keras rounds the training count down"),
-    Mutant("01-last-batch-full", "helpers.py", "return [min(batch_size, n_train - k * batch_size) for k in range(steps)]",
+    Mutant("01-last-batch-full", "course/batch_counts.py",
+           "return [min(batch_size, n_train - k * batch_size) for k in range(steps)]",
            "return [batch_size for k in range(steps)]",
            (f"{T01}::test_rule_on_an_exhaustive_grid_against_integer_arithmetic",),
            "helpers.batch_sizes: the last batch is the remainder"),
-    Mutant("01-zero-samples-refused", "helpers.py", "    if value < minimum:\n        raise ValueError(f\"{name} must be >= {minimum}",
+    Mutant("01-zero-samples-refused", "course/batch_counts.py",
+           "    if value < minimum:\n        raise ValueError(f\"{name} must be >= {minimum}",
            "    if value <= minimum:\n        raise ValueError(f\"{name} must be >= {minimum}",
-           (f"{T01}::test_good_edge_cases",), "helpers._check_whole_number (0 samples is allowed)"),
+           (f"{T01}::test_good_edge_cases",), "_check_whole_number (0 samples is allowed)"),
     Mutant("01-orders-reversed", "helpers.py", "return [[i for batch in epoch for i in batch] for epoch in self.ids]",
            "return [[i for batch in reversed(epoch) for i in batch] for epoch in self.ids]",
            (f"{T01}::test_recorder_result_properties",), "helpers.FedBatches.orders (batches joined in the order fed)"),
@@ -401,11 +405,16 @@ def scratch_env(root: Path) -> dict[str, str]:
 
 
 def check_import_resolves_to(root: Path) -> None:
-    """Fail loudly if `import helpers` in the scratch copy would load another helpers.py (the editable install)."""
-    out = subprocess.run([sys.executable, "-c", "import helpers; print(helpers.__file__)"], cwd=root / "tests",
-                         env=scratch_env(root), capture_output=True, text=True, check=True).stdout.strip()
-    if Path(out).resolve() != (root / "helpers.py").resolve():
-        raise SystemExit(f"import helpers resolves to {out}, not the scratch copy {root / 'helpers.py'}: stopping")
+    """Fail loudly if `import helpers` in the scratch copy would load another helpers.py or another course/ package
+    (the editable install's): a mutant planted in the copy must be what the tests import."""
+    script = ("import helpers, course, course.checks, course.exercises.nb00_start_here as ex; "
+              "print(helpers.__file__); print(course.__file__); print(course.checks.__file__); print(ex.__file__)")
+    out = subprocess.run([sys.executable, "-c", script], cwd=root / "tests", env=scratch_env(root),
+                         capture_output=True, text=True, check=True).stdout.split()
+    wanted = ["helpers.py", "course/__init__.py", "course/checks.py", "course/exercises/nb00_start_here.py"]
+    for found, rel in zip(out, wanted, strict=True):
+        if Path(found).resolve() != (root / rel).resolve():
+            raise SystemExit(f"import resolves to {found}, not the scratch copy {root / rel}: stopping")
 
 
 def pytest_command(tests: tuple[str, ...] | list[str], workers: int = 0) -> list[str]:
