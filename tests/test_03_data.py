@@ -9,6 +9,7 @@ import sys
 import numpy as np
 import pytest
 
+import course.data
 import helpers
 
 GENERATOR = helpers.DATA_DIR / "make_used_cars.py"
@@ -82,7 +83,7 @@ def test_data_card_states_the_files_real_numbers():
 def test_missing_file_error_names_the_file_and_the_fix(tmp_path, monkeypatch):
     with pytest.raises(FileNotFoundError, match=r"nope\.csv.*make_used_cars\.py"):
         helpers.load_used_cars(tmp_path / "nope.csv")
-    monkeypatch.setattr(helpers, "DATA_DIR", tmp_path)  # as if data/ had lost its file
+    monkeypatch.setattr(course.data, "DATA_DIR", tmp_path)  # as if data/ had lost its file
     with pytest.raises(FileNotFoundError, match=r"used_cars\.csv"):
         helpers.load_used_cars()
 
