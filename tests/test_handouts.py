@@ -24,7 +24,9 @@ import helpers
 from conftest import ROOT, cell_source, load_notebook, missing_tool, norm, notebook_paths, quiet
 
 sys.path.insert(0, str(ROOT / "tools"))
-import build_handouts as bh  # noqa: E402
+import build_handouts as cli  # noqa: E402  (the command line)
+from handouts import chromium, editions, labels, links, mathjax, notebooks, paper, render  # noqa: E402
+from handouts.build import build as build_handouts  # noqa: E402
 
 NOTEBOOKS = notebook_paths()
 IDS = [p.stem for p in NOTEBOOKS]
@@ -69,7 +71,7 @@ def snapshot(paths: list[Path], folder: Path) -> list[Path]:
 @pytest.fixture(scope="module")
 def html_build(tmp_path_factory):
     out = tmp_path_factory.mktemp("handouts-html")
-    return bh.build(snapshot(NOTEBOOKS, out / "source"), out, pdf=False, log=quiet)
+    return build_handouts(snapshot(NOTEBOOKS, out / "source"), out, pdf=False, log=quiet)
 
 
 def source(build, path: Path) -> dict:
@@ -78,7 +80,7 @@ def source(build, path: Path) -> dict:
 
 
 def need_chromium() -> str:
-    exe = bh.find_chromium()
+    exe = chromium.find_chromium()
     if exe is None:
         missing_tool("Chromium (the PDF handouts)", "apt-get install chromium")
     return exe
@@ -95,7 +97,7 @@ def pdf_sample() -> list[Path]:
 def pdf_build(tmp_path_factory):
     exe = need_chromium()
     out = tmp_path_factory.mktemp("handouts-pdf")
-    return bh.build(snapshot(pdf_sample(), out / "source"), out, pdf=True, chromium=exe, log=quiet)
+    return build_handouts(snapshot(pdf_sample(), out / "source"), out, pdf=True, chromium=exe, log=quiet)
 
 
 # ---------------------------------------------------------------------------
@@ -123,8 +125,8 @@ def small_notebook():
 
 def test_nbval_markers_are_not_printed():
     src = "# NBVAL_IGNORE_OUTPUT\n# why: wall-clock timings vary\nprint(t)\n# why: a real comment\nx = 1"
-    assert bh.display_source(src) == "print(t)\n# why: a real comment\nx = 1"
-    assert bh.display_source("x = 1  # NBVAL_SKIP is only a comment here") == "x = 1  # NBVAL_SKIP is only a comment here"
+    assert editions.display_source(src) == "print(t)\n# why: a real comment\nx = 1"
+    assert editions.display_source("x = 1  # NBVAL_SKIP is only a comment here") == "x = 1  # NBVAL_SKIP is only a comment here"
 
 
 def test_an_escaped_dollar_stays_a_dollar_not_math():
@@ -132,72 +134,72 @@ def test_an_escaped_dollar_stays_a_dollar_not_math():
     # typeset the text between two prices as math. The builder doubles it so MathJax shows a plain $.
     nb = {"cells": [{"cell_type": "markdown", "source": "5 k\\$ and 3 k\\$, then $x$ and \\\\$"},
                     {"cell_type": "code", "source": "price = '5 k\\$'"}]}
-    out = bh.keep_escaped_dollars(nb)
+    out = render.keep_escaped_dollars(nb)
     assert out["cells"][0]["source"] == "5 k\\\\$ and 3 k\\\\$, then $x$ and \\\\$"
     assert out["cells"][1]["source"] == "price = '5 k\\$'"
 
 
 def test_wide_tables_shrink_and_long_sentences_wrap():
     table = "\n".join(["name" + " " * 30 + "  ".join(["column"] * 14)] + ["row" + " " * 31 + "  ".join(["0.25  "] * 14)])
-    scale = bh.output_scale(table)
-    assert scale is not None and max(map(len, table.splitlines())) * scale <= bh.PRINT_LINE_CHARS
-    assert bh.output_scale("short  table\nrow  1") is None
-    assert bh.output_scale("A long sentence, " * 10) is None, "a sentence wraps instead"
-    page = bh.output_hanging_indents(f'<div class="jp-RenderedText"><pre>{table}</pre>')
+    scale = render.output_scale(table)
+    assert scale is not None and max(map(len, table.splitlines())) * scale <= render.PRINT_LINE_CHARS
+    assert render.output_scale("short  table\nrow  1") is None
+    assert render.output_scale("A long sentence, " * 10) is None, "a sentence wraps instead"
+    page = render.output_hanging_indents(f'<div class="jp-RenderedText"><pre>{table}</pre>')
     assert f'<pre class="fit" style="--fit: {scale}">' in page
 
 
 def test_student_edition_replaces_each_run_of_solution_cells_by_one_note():
     nb = small_notebook()
     before = json.dumps(nb, sort_keys=True)
-    student = bh.student_edition(nb)
+    student = editions.student_edition(nb)
     assert json.dumps(nb, sort_keys=True) == before, "the original notebook must not change"
     sources = [cell_source(c) for c in student.cells]
-    assert sources.count(bh.SOLUTION_NOTE) == 2
+    assert sources.count(labels.SOLUTION_NOTE) == 2
     assert not any("Secret" in s or "6 * 7" in s or "7 * 6" in s for s in sources)
     assert "answer = ...  # your answer here" in sources[2], "the learner's cell stays"
     assert all("solution" not in c.metadata.get("tags", []) for c in student.cells)
     assert len({c.get("id") for c in student.cells}) == len(student.cells), "cell ids stay unique"
-    assert bh.edition(nb, "instructor") == nb
+    assert editions.edition(nb, "instructor") == nb
 
 
 def test_links_to_notebooks_become_links_to_html():
     page = '<a href="01_next.ipynb#part-2">x</a> <a href="./02_b.ipynb">y</a> <a href="https://a.org/x.ipynb">z</a>'
-    assert bh.rewrite_notebook_links(page) == (
+    assert links.rewrite_notebook_links(page) == (
         '<a href="01_next.html#part-2">x</a> <a href="02_b.html">y</a> <a href="https://a.org/x.ipynb">z</a>')
 
 
 def test_header_titles_are_cut_after_their_first_clause():
-    assert bh.header_title("Feature scaling: normalization, standardization, and why unscaled inputs fail") == \
+    assert notebooks.header_title("Feature scaling: normalization, standardization, and why unscaled inputs fail") == \
         "Feature scaling"
-    assert bh.header_title("Why batch normalization? One exploding weight, and activations drifting") == \
+    assert notebooks.header_title("Why batch normalization? One exploding weight, and activations drifting") == \
         "Why batch normalization?"
-    assert bh.header_title("Start here") == "Start here"
-    long = bh.header_title("A very long title without any clause break that goes on and on and on")
-    assert long.endswith("…") and len(long) <= bh.HEADER_TITLE_CHARS + 1
+    assert notebooks.header_title("Start here") == "Start here"
+    long = notebooks.header_title("A very long title without any clause break that goes on and on and on")
+    assert long.endswith("…") and len(long) <= notebooks.HEADER_TITLE_CHARS + 1
 
 
 def test_titles():
     course = "Batch size, feature scaling and batch normalization"
-    assert bh.course_title() == course
-    assert bh.short_title(course + ": start here", course) == "Start here"
-    assert bh.short_title("Feature scaling", course) == "Feature scaling"
-    assert bh.notebook_title(small_notebook(), "fallback") == "A title"
+    assert notebooks.course_title() == course
+    assert notebooks.short_title(course + ": start here", course) == "Start here"
+    assert notebooks.short_title("Feature scaling", course) == "Feature scaling"
+    assert notebooks.notebook_title(small_notebook(), "fallback") == "A title"
 
 
 def test_bad_arguments_are_refused_with_a_clear_message(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="paper"):
-        bh.build(NOTEBOOKS[:1], tmp_path, pdf=False, paper="a5", log=quiet)
+        build_handouts(NOTEBOOKS[:1], tmp_path, pdf=False, paper="a5", log=quiet)
     with pytest.raises(ValueError, match="editions"):
-        bh.build(NOTEBOOKS[:1], tmp_path, pdf=False, editions=["teacher"], log=quiet)
+        build_handouts(NOTEBOOKS[:1], tmp_path, pdf=False, editions=["teacher"], log=quiet)
     with pytest.raises(ValueError, match="notebook"):
-        bh.build([tmp_path / "missing.ipynb"], tmp_path, pdf=False, log=quiet)
+        build_handouts([tmp_path / "missing.ipynb"], tmp_path, pdf=False, log=quiet)
     with pytest.raises(ValueError, match="edition"):
-        bh.edition(small_notebook(), "teacher")
+        editions.edition(small_notebook(), "teacher")
     monkeypatch.setenv("CHROMIUM", str(tmp_path / "no-such-browser"))
-    assert bh.find_chromium() is None
-    with pytest.raises(bh.PdfToolMissing, match="apt-get install chromium"):
-        bh.Chromium()  # no browser: says what to install
+    assert chromium.find_chromium() is None
+    with pytest.raises(chromium.PdfToolMissing, match="apt-get install chromium"):
+        chromium.Chromium()  # no browser: says what to install
 
 
 # ---------------------------------------------------------------------------
@@ -205,7 +207,7 @@ def test_bad_arguments_are_refused_with_a_clear_message(tmp_path, monkeypatch):
 # ---------------------------------------------------------------------------
 
 def test_every_notebook_has_both_html_editions_and_an_index(html_build):
-    for edition in bh.EDITIONS:
+    for edition in editions.EDITIONS:
         folder = html_build.out_dir / edition
         assert sorted(p.stem for p in folder.glob("[0-9][0-9]_*.html")) == IDS
         index = (folder / "index.html").read_text(encoding="utf-8")
@@ -223,7 +225,7 @@ def test_student_edition_has_no_solution_code_text_or_output(html_build, path):
     not_solution = "\n".join(cell_source(c) + output_text(c) for c in nb["cells"] if c not in solutions)
     for cell in solutions:
         if cell["cell_type"] == "code":
-            code = norm(bh.display_source(cell_source(cell)))  # as printed: nbval's markers left out
+            code = norm(editions.display_source(cell_source(cell)))  # as printed: nbval's markers left out
             assert code in instructor, "the instructor edition shows the solution's code"
             assert code not in student, f"solution code in the student edition:\n{cell_source(cell)}"
             # each line that only a solution has (not the learner's cell, not the lesson) stays hidden
@@ -236,7 +238,7 @@ def test_student_edition_has_no_solution_code_text_or_output(html_build, path):
             assert f"Exercise {exercise_id}: correct." not in student
         assert "correct. Well done" not in student
     for cell in tagged(nb, "solution", "markdown"):
-        first = norm(bh._plain(cell_source(cell).split("\n\n")[0]))[:60]
+        first = norm(notebooks.plain_text(cell_source(cell).split("\n\n")[0]))[:60]
         assert first in instructor and first not in student, f"solution text in the student edition: {first}"
 
 
@@ -265,7 +267,7 @@ def test_student_edition_keeps_every_exercise_with_its_placeholder(html_build, p
     for exercise_id in ids:
         assert re.search(rf"Exercise {re.escape(exercise_id)}\b", student), "the exercise's statement stays"
     assert student.count("not answered yet") >= len(exercise_code)
-    notes = student.count(norm(bh.SOLUTION_NOTE.strip("*")))
+    notes = student.count(norm(labels.SOLUTION_NOTE.strip("*")))
     assert notes == len(ids), "one note per exercise where its solution was"
 
 
@@ -276,7 +278,7 @@ def test_instructor_edition_has_every_cell_and_figure(html_build, path):
     text = page_text(html_build.out_dir / "instructor" / f"{path.stem}.html")
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
-            assert norm(bh.display_source(cell_source(cell))) in text
+            assert norm(editions.display_source(cell_source(cell))) in text
             assert "NBVAL_" not in text, "nbval's markers are test plumbing, not printed"
     figures = sum("image/png" in o.get("data", {}) for c in nb["cells"] for o in c.get("outputs", []))
     assert page.count('src="data:image/png;base64,') == figures
@@ -287,7 +289,7 @@ def test_one_notebook_rebuilt_keeps_its_links_to_the_whole_course(tmp_path):
     if len(NOTEBOOKS) < 3:
         pytest.skip("needs three notebooks")
     middle = NOTEBOOKS[1]
-    result = bh.build([middle], tmp_path, pdf=False, editions=["student"], index=False, log=quiet)
+    result = build_handouts([middle], tmp_path, pdf=False, editions=["student"], index=False, log=quiet)
     page = (tmp_path / "student" / f"{middle.stem}.html").read_text(encoding="utf-8")
     banner = page.split('class="handout-banner"', 1)[1].split("</header>", 1)[0]
     assert f'href="{NOTEBOOKS[0].stem}.html"' in banner and f'href="{NOTEBOOKS[2].stem}.html"' in banner
@@ -295,7 +297,7 @@ def test_one_notebook_rebuilt_keeps_its_links_to_the_whole_course(tmp_path):
 
 
 def test_a_mistyped_notebook_gets_a_message_and_exit_code_2(tmp_path, capsys):
-    assert bh.main(["--html-only", "--out", str(tmp_path), "notebooks/99_no_such.ipynb"]) == 2
+    assert cli.main(["--html-only", "--out", str(tmp_path), "notebooks/99_no_such.ipynb"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error:") and "99_no_such.ipynb" in err and "Traceback" not in err
 
@@ -318,11 +320,11 @@ def test_student_edition_does_not_promise_worked_solutions(html_build, path):
 
 def test_html_math_is_typeset_offline(html_build):
     """With Debian's MathJax, each edition carries the parts it needs and the pages point to them."""
-    if not bh.DEBIAN_MATHJAX.exists():
+    if not mathjax.DEBIAN_MATHJAX.exists():
         pytest.skip("libjs-mathjax not installed: the HTML edition loads MathJax from the web")
-    with_math = [p for p in NOTEBOOKS if bh.has_math(source(html_build, p))]
+    with_math = [p for p in NOTEBOOKS if mathjax.has_math(source(html_build, p))]
     assert with_math, "no notebook has math: nothing to check"
-    for edition in bh.EDITIONS:
+    for edition in editions.EDITIONS:
         page = (html_build.out_dir / edition / f"{with_math[0].stem}.html").read_text(encoding="utf-8")
         assert '<script src="mathjax/MathJax.js?config=' in page and "cdnjs" not in page
         assert (html_build.out_dir / edition / "mathjax" / "MathJax.js").is_file()
@@ -331,7 +333,7 @@ def test_html_math_is_typeset_offline(html_build):
 
 def test_links_between_notebooks_point_to_the_html_edition(html_build):
     built = {p.stem for p in NOTEBOOKS}
-    for edition in bh.EDITIONS:
+    for edition in editions.EDITIONS:
         for path in (html_build.out_dir / edition).glob("[0-9][0-9]_*.html"):  # (index.html lists the .ipynb)
             page = path.read_text(encoding="utf-8")
             assert not re.search(r'href="[^"]*\.ipynb', page), f"{edition}/{path.name} links to a .ipynb"
@@ -356,7 +358,7 @@ def test_html_is_self_contained_and_styled_for_print(html_build):
 def test_pdfs_are_built_for_both_editions_and_combined(pdf_build):
     from pypdf import PdfReader
 
-    for edition in bh.EDITIONS:
+    for edition in editions.EDITIONS:
         pages = 1  # the cover
         for h in pdf_build.handouts:
             pages += len(PdfReader(str(h.outputs[edition]["pdf"])).pages)
@@ -368,20 +370,20 @@ def test_pdfs_are_built_for_both_editions_and_combined(pdf_build):
             sum(len(PdfReader(str(g.outputs[edition]["pdf"])).pages) for g in pdf_build.handouts[:i]) + 1
             for i in range(len(pdf_build.handouts))], "each bookmark opens its notebook's first page"
         cover = combined.pages[0].extract_text()
-        assert bh.EDITION_LABELS[edition] in cover and all(h.short_title[:30] in norm(cover)
+        assert labels.EDITION_LABELS[edition] in cover and all(h.short_title[:30] in norm(cover)
                                                             for h in pdf_build.handouts)
 
 
 def test_every_pdf_page_is_headed_with_course_and_notebook_title(pdf_build):
     from pypdf import PdfReader
 
-    course = bh.course_title()
+    course = notebooks.course_title()
     for h in pdf_build.handouts:
-        for edition in bh.EDITIONS:
+        for edition in editions.EDITIONS:
             for number, page in enumerate(PdfReader(str(h.outputs[edition]["pdf"])).pages, 1):
                 text = page.extract_text()
                 assert course in text and h.header_label in text, f"{edition}/{h.stem} page {number}"
-                assert bh.EDITION_LABELS[edition] in text and f"page {number} of" in text
+                assert labels.EDITION_LABELS[edition] in text and f"page {number} of" in text
 
 
 def test_student_pdf_has_no_solutions(pdf_build):
@@ -399,7 +401,7 @@ def test_letter_paper(tmp_path):
 
     exe = need_chromium()
     first = pdf_sample()[:1]
-    result = bh.build(snapshot(first, tmp_path / "source"), tmp_path, paper="letter", editions=["student"],
+    result = build_handouts(snapshot(first, tmp_path / "source"), tmp_path, paper="letter", editions=["student"],
                       combined=False, index=False, chromium=exe, log=quiet)
     pages = PdfReader(str(result.handouts[0].outputs["student"]["pdf"])).pages
     assert [round(float(x)) for x in pages[0].mediabox[2:]] == [612, 792], "US Letter is 8.5 x 11 in"
@@ -414,14 +416,14 @@ def test_nothing_sticks_out_of_the_page(pdf_build):
 def test_every_notebook_fits_the_page_width_on_a4_and_letter(html_build):
     exe = need_chromium()
     html = [html_build.out_dir / "instructor" / f"{stem}.html" for stem in IDS]  # a superset of the student's
-    assert bh.check_layout(html, "a4", exe) == {}
-    assert bh.text_width_px("letter") > bh.text_width_px("a4"), "Letter's text block is wider: A4 is the test"
+    assert chromium.check_layout(html, "a4", exe) == {}
+    assert paper.text_width_px("letter") > paper.text_width_px("a4"), "Letter's text block is wider: A4 is the test"
 
 
 def test_course_pdf_numbers_its_pages_through_the_course(pdf_build):
     from pypdf import PdfReader
 
-    for edition in bh.EDITIONS:
+    for edition in editions.EDITIONS:
         pages = PdfReader(str(pdf_build.combined[edition])).pages
         total = len(pages)
         for number in (2, total // 2, total):  # the page numbers the contents gives (the cover is page 1)
@@ -436,7 +438,7 @@ def test_pdf_links_lead_to_the_other_notebooks_and_name_no_local_path(pdf_build)
     from pypdf import PdfReader
 
     stems = {h.stem for h in pdf_build.handouts}
-    for edition in bh.EDITIONS:
+    for edition in editions.EDITIONS:
         files = [h.outputs[edition]["pdf"] for h in pdf_build.handouts] + [pdf_build.combined[edition]]
         internal = 0
         for path in files:
@@ -533,7 +535,7 @@ def test_every_korean_character_has_a_glyph_in_the_korean_font():
     dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
     if dejavu.exists():
         covered |= set(TTFont(str(dejavu)).getBestCmap())
-    text = json.dumps(bh.KOREAN, ensure_ascii=False)
+    text = json.dumps(labels.KOREAN, ensure_ascii=False)
     for path in KOREAN_NOTEBOOKS:
         text += "".join(cell_source(c) for c in load_notebook(path)["cells"] if c["cell_type"] == "markdown")
     missing = sorted({ch for ch in text if ord(ch) > 127 and ord(ch) not in covered})
@@ -554,14 +556,14 @@ def test_korean_pdf_has_korean_headers_footers_cover_and_a_cjk_font(tmp_path):
     (tmp_path / "source").mkdir()
     excerpt = tmp_path / "source" / smallest.name
     excerpt.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
-    result = bh.build([excerpt], tmp_path, editions=["student"], chromium=exe, log=quiet, language="ko")
+    result = build_handouts([excerpt], tmp_path, editions=["student"], chromium=exe, log=quiet, language="ko")
     handout = result.handouts[0]
     assert HANGUL.search(handout.header_label), "the running header names the notebook by its Korean title"
     reader = PdfReader(str(handout.outputs["student"]["pdf"]))
     squash = functools.partial(re.sub, r"\s+", "")  # pypdf puts spaces around Korean words and punctuation
     for number, page in enumerate(reader.pages, 1):
         text = page.extract_text()
-        assert squash(bh.KOREAN["course"]) in squash(text), f"page {number}: the header names the course"
+        assert squash(labels.KOREAN["course"]) in squash(text), f"page {number}: the header names the course"
         assert squash(handout.header_label) in squash(text), f"page {number}: the header names the notebook"
         assert f"학생용{number}/{len(reader.pages)}쪽" in squash(text), f"page {number}: footer"
         assert not re.search(r"page \d+ of|Student edition", text), f"page {number}: an English header or footer"

@@ -44,7 +44,12 @@ from typing import Any, Callable, Iterable
 
 TOOLS = Path(__file__).resolve().parent
 sys.path.insert(0, str(TOOLS))
-import build_handouts as bh  # noqa: E402
+from handouts.chromium import Chromium, PdfToolMissing, find_chromium  # noqa: E402
+from handouts.editions import EXERCISE_TAG, SOLUTION_TAG, display_source  # noqa: E402
+from handouts.links import rewrite_notebook_links  # noqa: E402
+from handouts.mathjax import DEBIAN_MATHJAX, MATHJAX_CONFIG, copy_mathjax, has_math  # noqa: E402
+from handouts.notebooks import (cell_source, course_title, header_title, notebook_number,  # noqa: E402
+                                notebook_paths, notebook_title, short_title)
 
 ROOT = TOOLS.parent
 SLIDES_DIR = TOOLS / "slides"
@@ -255,7 +260,7 @@ def _has_figure(cell: dict) -> bool:
 
 def is_plotting_only(source: str) -> bool:
     """Whether a code cell is marked plotting-only: its first line (after nbval's markers) says so."""
-    for line in bh.display_source(source).splitlines():
+    for line in display_source(source).splitlines():
         if line.strip():
             return bool(PLOTTING_ONLY.match(line))
     return False
@@ -286,7 +291,7 @@ def slide_notebook(nb: Any) -> Any:
     section: str | None = None      # the current ## heading (for "(cont.)" slides)
     skipping = False
     for cell in out.cells:
-        src = bh.cell_source(cell)
+        src = cell_source(cell)
         tags = cell.get("metadata", {}).get("tags", [])
         if cell.cell_type == "markdown":
             for line in src.splitlines():
@@ -294,7 +299,7 @@ def slide_notebook(nb: Any) -> Any:
                     skipping = line[3:].strip().lower().startswith("going deeper")
                     section = line[3:].strip()
                     break
-        if skipping or bh.SOLUTION_TAG in tags or cell.cell_type == "raw":
+        if skipping or SOLUTION_TAG in tags or cell.cell_type == "raw":
             continue
         if cell.cell_type == "markdown":
             # An escaped dollar (k\$) is a dollar, not the start of math. nbconvert's markdown drops the
@@ -305,16 +310,16 @@ def slide_notebook(nb: Any) -> Any:
                     # a piece that does not start with a heading continues the current section
                     own = _heading(piece)
                     if own is None and section and not piece.lstrip().startswith("# ") and (
-                            k or (cells and bh.EXERCISE_TAG not in tags)):
+                            k or (cells and EXERCISE_TAG not in tags)):
                         piece = f"### {section} <span class=\"continued\">(cont.)</span>\n\n{piece}"
                 cells.append(_md(piece, tags=tags))
             continue
         # code
-        cell.source = bh.display_source(src)
+        cell.source = display_source(src)
         cell.setdefault("metadata", {})
         cell.metadata["slideshow"] = {"slide_type": "slide"}
         cell.metadata["tags"] = list(tags)
-        if bh.EXERCISE_TAG in tags:
+        if EXERCISE_TAG in tags:
             # the learner's cell goes on the question's slide, without "not answered yet"
             cell.metadata["slideshow"] = {"slide_type": "-"}
             cell.metadata["tags"].append(HIDE_OUTPUT_TAG)
@@ -383,11 +388,11 @@ def render_deck(nb: Any, title: str, footer: str, assets: dict[str, str], mathja
         "slides": dict(assets, course_css=(SLIDES_DIR / "slides.css").read_text(encoding="utf-8"),
                        fit_js=(SLIDES_DIR / "fit.js").read_text(encoding="utf-8"), width=WIDTH, height=HEIGHT,
                        footer=footer,
-                       mathjax_url=(mathjax_url + bh.MATHJAX_CONFIG) if mathjax_url and bh.has_math(deck)
+                       mathjax_url=(mathjax_url + MATHJAX_CONFIG) if mathjax_url and has_math(deck)
                        else None),
     }
     body, _ = exporter.from_notebook_node(deck, resources=resources)
-    return bh.rewrite_notebook_links(body)
+    return rewrite_notebook_links(body)
 
 
 WEB_REFERENCE = re.compile(
@@ -446,21 +451,17 @@ _LAYOUT_JS = r"""
 """
 
 
-class SlideBrowser(bh.Chromium):
+class SlideBrowser(Chromium):
     """The handouts' Chromium client, laying out a deck at 1280 x 720 (and taking screenshots)."""
 
     def open_deck(self, path: Path) -> str:
-        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-        session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-        self._targets = getattr(self, "_targets", {})
-        self._targets[session] = target
+        session = self.new_tab()
         self.call("Page.enable", {}, session)
         self.call("Emulation.setDeviceMetricsOverride",
                   {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False}, session)
         self.call("Page.navigate", {"url": Path(path).resolve().as_uri()}, session)
         self.wait_event("Page.loadEventFired", session)
-        self.evaluate(session, bh._WAIT_FOR_MATH_JS % 30000, await_promise=True)
-        self.evaluate(session, "document.fonts.ready.then(() => true)", await_promise=True)
+        self.wait_until_typeset(session)
         self.evaluate(session, """new Promise((resolve) => { const t0 = Date.now(); (function wait() {
             if (document.body.dataset.slidesReady || Date.now() - t0 > 20000) { resolve(true); return; }
             setTimeout(wait, 50); })(); })""", await_promise=True)
@@ -516,7 +517,7 @@ def build(notebooks: Iterable[str | Path] = (), out_dir: str | Path = DEFAULT_OU
     import nbformat
 
     started = time.monotonic()
-    paths = bh.notebook_paths(notebooks)
+    paths = notebook_paths(notebooks)
     if not paths:
         raise ValueError("no notebooks to build (notebooks/NN_*.ipynb)")
     out_dir = Path(out_dir)
@@ -524,20 +525,19 @@ def build(notebooks: Iterable[str | Path] = (), out_dir: str | Path = DEFAULT_OU
     assets = reveal_assets(reveal_dir(vendor, log))
     nbs = [nbformat.read(p, as_version=4) for p in paths]
     mathjax_url = None
-    if any(bh.has_math(nb) for nb in nbs):
-        if bh.copy_mathjax(out_dir / "mathjax"):
+    if any(has_math(nb) for nb in nbs):
+        if copy_mathjax(out_dir / "mathjax"):
             mathjax_url = "mathjax/MathJax.js"
         else:
-            log(f"warning: {bh.DEBIAN_MATHJAX} not found (Debian: apt-get install libjs-mathjax): "
+            log(f"warning: {DEBIAN_MATHJAX} not found (Debian: apt-get install libjs-mathjax): "
                 "formulas stay as TeX on the slides")
-    course = bh.course_title()
+    course = course_title()
     exporter = _exporter()
     decks = []
     for path, nb in zip(paths, nbs):
-        title = bh.short_title(bh.notebook_title(nb, path.stem), course)
-        m = bh.NOTEBOOK_NAME.match(path.stem)
-        label = f"{m[1] if m else path.stem[:2]} · {title}"
-        page = render_deck(nb, f"{label} — slides", f"{course} · {bh.header_title(label)}", assets, mathjax_url,
+        title = short_title(notebook_title(nb, path.stem), course)
+        label = f"{notebook_number(path)} · {title}"
+        page = render_deck(nb, f"{label} — slides", f"{course} · {header_title(label)}", assets, mathjax_url,
                            exporter)
         target = out_dir / f"{path.stem}.html"
         target.write_text(page, encoding="utf-8")
@@ -572,12 +572,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--screenshots", help="also save slides 1, 2, 5 and the last of each deck as PNG here")
     args = parser.parse_args(argv)
     try:
-        decks, problems = build(args.notebooks, args.out, check=not args.no_check and bh.find_chromium() is not None)
-        if args.no_check is False and bh.find_chromium() is None:
+        decks, problems = build(args.notebooks, args.out, check=not args.no_check and find_chromium() is not None)
+        if args.no_check is False and find_chromium() is None:
             print("warning: no Chromium: the layout of the slides was not checked", file=sys.stderr)
         if args.screenshots:
             check_layout([d.path for d in decks], screenshots=Path(args.screenshots), shots_per_deck=(1, 2, 5, -1))
-    except (ValueError, RevealMissing, bh.PdfToolMissing) as exc:
+    except (ValueError, RevealMissing, PdfToolMissing) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if problems:

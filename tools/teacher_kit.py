@@ -26,6 +26,12 @@ from typing import Any, Iterable
 TOOLS = Path(__file__).resolve().parent
 sys.path.insert(0, str(TOOLS))
 import lesson_length  # noqa: E402
+from handouts.chromium import page_footers, print_handout, report_layout_problems  # noqa: E402
+from handouts.footers import header_template  # noqa: E402
+from handouts.labels import EDITION_LABELS, pdf_title  # noqa: E402
+from handouts.notebooks import Handout  # noqa: E402
+from handouts.pdf import finish_notebook_pdf  # noqa: E402
+from handouts.render import render_html  # noqa: E402
 
 ROOT = TOOLS.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -228,7 +234,7 @@ if __name__ == "__main__":
 
 
 # ---------------------------------------------------------------------------
-# Into the instructor edition of the handouts (called by tools/build_handouts.py)
+# Into the instructor edition of the handouts (called by tools/handouts/build.py)
 # ---------------------------------------------------------------------------
 
 KIT_DOCUMENTS = (("teachers_guide", "Teacher's guide", guide_notebook),
@@ -242,50 +248,33 @@ def build_into_handouts(notebooks: Iterable[str | Path], ed_dir: Path, course: s
                         log: Any = print) -> dict[str, dict[str, Path]]:
     """Write the teacher's guide and the answer key into the instructor edition's folder `ed_dir`.
 
-    HTML always (the handouts' template and styles), PDF when `browser` (build_handouts.Chromium) is given,
+    HTML always (the handouts' template and styles), PDF when `browser` (handouts.chromium.Chromium) is given,
     printed like a notebook's handout; layout problems go into `result.layout_problems` as
     "instructor/teachers_guide". The edition's index.html, if already written, gets links to both.
     Returns {"teachers_guide": {"html": .., "pdf": ..}, "answer_key": {...}}.
     """
-    import build_handouts as bh
-
     paths = notebook_paths(notebooks)
     known = known if known is not None else {p.stem for p in paths}
     built: dict[str, dict[str, Path]] = {}
     for stem, title, make in KIT_DOCUMENTS:
         nb = make(paths)
-        handout = bh.Handout(ed_dir / f"{stem}.ipynb", KIT_NUMBER, title, title)
-        page = bh.render_html(nb, handout, "instructor", course, pdf=browser is not None, exporter=exporter,
-                              mathjax_url=mathjax_url)
+        handout = Handout(ed_dir / f"{stem}.ipynb", KIT_NUMBER, title, title)
+        page = render_html(nb, handout, "instructor", course, pdf=browser is not None, exporter=exporter,
+                           mathjax_url=mathjax_url)
         html_path = ed_dir / f"{stem}.html"
         html_path.write_text(page, encoding="utf-8")
         built[stem] = {"html": html_path}
         if browser is None:
             log(f"{'instructor':10s} {stem}: html")
             continue
-        print_path = html_path
-        if mathjax_url is None and bh.print_copy(page) != page:
-            print_path = ed_dir / f".print-{html_path.name}"
-            print_path.write_text(bh.print_copy(page), encoding="utf-8")
-        session = browser.open(print_path)
-        try:
-            problems = browser.layout_problems(session, bh.text_width_px(paper))
-            data = browser.print_pdf(session, paper, bh.header_template(course, handout), None)
-        finally:
-            browser.close_tab(session)
-            if print_path != html_path:
-                print_path.unlink()
+        problems, data = print_handout(browser, html_path, page, paper, header_template(course, handout),
+                                       mathjax_next_to_page=mathjax_url is not None)
         if problems and result is not None:
             result.layout_problems[f"instructor/{stem}"] = problems
-            log(f"warning: instructor/{stem}: {len(problems)} element(s) wider than the page:")
-            for p in problems:
-                log(f"    {p}")
-        label = bh.EDITION_LABELS["instructor"]
+            report_layout_problems(f"instructor/{stem}", problems, log)
         pdf_path = ed_dir / f"{stem}.pdf"
-        pages = bh.finish_notebook_pdf(
-            data, pdf_path, bh.pdf_title(handout.label, course, "instructor"), known,
-            footers=lambda n: bh.print_footers(browser, paper, [(label, f"page {k} of {n}")
-                                                                for k in range(1, n + 1)]))
+        pages = finish_notebook_pdf(data, pdf_path, pdf_title(handout.label, course, "instructor"), known,
+                                    footers=page_footers(browser, paper, EDITION_LABELS["instructor"]))
         built[stem]["pdf"] = pdf_path
         log(f"{'instructor':10s} {stem}: html, pdf ({pages} pages)")
     index = ed_dir / "index.html"
