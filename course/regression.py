@@ -40,12 +40,16 @@ def build_mlp(seed: int, learning_rate: float = 0.01, optimizer: str = "sgd") ->
     model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(16, activation="relu"),
                               keras.layers.Dense(1)])
     make = {"sgd": keras.optimizers.SGD, "adam": keras.optimizers.Adam}[optimizer]
-    model.compile(optimizer=make(learning_rate=learning_rate), loss="mse")
+    # 64 updates per call into TensorFlow instead of one: the same updates, less Python overhead per step
+    model.compile(optimizer=make(learning_rate=learning_rate), loss="mse", steps_per_execution=64)
     return model
 
 
 def validation_curve(model: Any, inputs: tuple[Any, Any], y_train: Any, y_val: Any, epochs: int = 12) -> np.ndarray:
     """Train `model` (batch 32, quietly) on ``inputs = (x_train, x_val)``; return the validation MSE per epoch.
+
+    The validation MSE is computed after every epoch from one prediction of all validation rows, which is
+    cheaper than `fit`'s `validation_data` (a new input pipeline per epoch) and gives the same values.
 
     Raises
     ------
@@ -56,9 +60,18 @@ def validation_curve(model: Any, inputs: tuple[Any, Any], y_train: Any, y_val: A
         raise ValueError("inputs must be a pair (x_train, x_val)")
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
         raise ValueError(f"epochs must be a positive whole number, got {epochs!r}")
-    history = model.fit(inputs[0], y_train, validation_data=(inputs[1], y_val),
-                        epochs=epochs, batch_size=32, verbose=0)
-    return np.array(history.history["val_loss"])
+    keras = import_keras_quietly()
+    x_val, y_val = np.asarray(inputs[1]), np.asarray(y_val, dtype=float).reshape(-1)
+    val_losses: list[float] = []
+
+    class _ValidationLoss(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            predicted = np.asarray(self.model.predict_on_batch(x_val), dtype=float).reshape(-1)
+            with np.errstate(all="ignore"):  # a diverged run predicts inf or nan: its MSE says so
+                val_losses.append(float(np.mean((predicted - y_val) ** 2)))
+
+    model.fit(inputs[0], y_train, epochs=epochs, batch_size=32, verbose=0, callbacks=[_ValidationLoss()])
+    return np.array(val_losses)
 
 
 def verdict(val_mse: float, baseline: float) -> str:

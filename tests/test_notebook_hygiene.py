@@ -207,3 +207,33 @@ def test_no_unterminated_plot_calls(path):
         for out in cell.get("outputs", []):
             text = output_text(out)
             assert not re.search(r"<matplotlib\.\w+.* at ", text), f"cell {i}: end the plotting line with ';'"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_each_cells_printed_text_is_one_stream_output(path):
+    """`make execute` merges a cell's consecutive stream outputs, so re-running never re-cuts the same text."""
+    for index, cell in code_cells(load_notebook(path)):
+        outputs = cell.get("outputs", [])
+        for before, after in zip(outputs, outputs[1:]):
+            assert not (before["output_type"] == after["output_type"] == "stream"
+                        and before["name"] == after["name"]), f"cell {index}: two {after['name']} outputs in a row"
+
+
+def test_merge_stream_outputs_joins_consecutive_streams_only():
+    import sys
+
+    import nbformat
+
+    from conftest import ROOT
+    sys.path.insert(0, str(ROOT / "tools"))
+    from execute_notebooks import merge_stream_outputs
+
+    cell = nbformat.v4.new_code_cell("print(1)")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="a\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text="b\r"),
+                    nbformat.v4.new_output("display_data", data={"text/plain": "figure"}),
+                    nbformat.v4.new_output("stream", name="stdout", text="c\n")]
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    merge_stream_outputs(nb)
+    assert [o.output_type for o in cell.outputs] == ["stream", "display_data", "stream"]
+    assert cell.outputs[0].text == "a\nb\r"  # the carriage return kept: the tests still see a progress bar

@@ -20,6 +20,26 @@ from notebook_kernel import notebook_paths, run_notebook
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
+def merge_stream_outputs(nb: nbformat.NotebookNode) -> None:
+    """Merge each cell's consecutive outputs to the same stream (stdout, stderr) into one, in place.
+
+    How a cell's printed text is cut into stream outputs depends on when the kernel happened to flush,
+    not on what the cell printed; merged, re-running a notebook does not change its file for that reason.
+    Carriage returns are kept, so a progress bar's redraws stay visible to the tests that look for them.
+    """
+    for cell in nb.cells:
+        merged = []
+        for output in cell.get("outputs", []):
+            last = merged[-1] if merged else None
+            if (last is not None and output.output_type == "stream" and last.output_type == "stream"
+                    and last.name == output.name):
+                last.text += output.text
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell.outputs = merged
+
+
 def main(argv: list[str]) -> int:
     check_only = "--check" in argv
     argv = [a for a in argv if a != "--check"]
@@ -35,6 +55,7 @@ def main(argv: list[str]) -> int:
         if check_only:
             print(f"ran {path.name} without errors in {result.seconds:.1f} s (not written)")
             continue
+        merge_stream_outputs(result.notebook)
         result.notebook.metadata["kernelspec"] = KERNELSPEC
         # language_info stays exactly as the kernel reported it, Python version included: JupyterLab writes
         # the connected kernel's language_info into the notebook when it opens it, and any difference (such
