@@ -145,6 +145,7 @@ class Chromium:
 
     # -- protocol -----------------------------------------------------------
     def _send(self, method: str, params: dict | None = None, session: str | None = None) -> int:
+        """Write one command to the pipe (messages end with a NUL byte); return its id."""
         self._next_id += 1
         msg = {"id": self._next_id, "method": method, "params": params or {}}
         if session:
@@ -154,6 +155,7 @@ class Chromium:
         return self._next_id
 
     def _read(self, deadline: float) -> dict:
+        """The next message from the pipe, waiting until `deadline` (time.monotonic) at most."""
         fd = self._proc.stdout.fileno()
         while b"\0" not in self._buffer:
             left = deadline - time.monotonic()

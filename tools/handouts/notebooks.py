@@ -130,10 +130,12 @@ class Handout:
 
     @property
     def stem(self) -> str:
+        """The notebook's file name without ``.ipynb``: every handout of it is named so."""
         return self.source.stem
 
     @property
     def label(self) -> str:
+        """"NN · title": the handout's name in titles, bookmarks and the contents."""
         return f"{self.number} · {self.short_title}"
 
     @property
