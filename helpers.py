@@ -46,6 +46,8 @@ from typing import Any
 
 import numpy as np
 
+# The re-exports are grouped by the lesson that uses them, not sorted by module name.
+# isort: off
 # Every notebook: the course folder, quiet start-up, the palette, the exercise convention and its checkers
 import course.exercises  # noqa: F401  (importing it registers every notebook's checkers)
 from course import PROJECT_ROOT
@@ -88,6 +90,7 @@ from course.plots import plot_mean_band
 
 # 07 across devices: the batch each replica gets, weights compared
 from course.devices import max_abs_difference, replica_batch_recorder
+# isort: on
 
 
 #: Environment variable that overrides the seed of every notebook (``COURSE_SEED=7 make execute``).

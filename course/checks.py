@@ -5,8 +5,9 @@ The checkers themselves, one module per notebook, are in `course.exercises`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 

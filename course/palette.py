@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 # Okabe-Ito colours (readable by colour-blind readers), each paired with its own
 # line style and marker so the figures also work when printed in black and white.
 COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")

@@ -6,7 +6,8 @@ trains from a fresh start over seeds and variants (`fresh_start`, `train_run`, `
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

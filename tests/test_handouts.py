@@ -33,7 +33,7 @@ IDS = [p.stem for p in NOTEBOOKS]
 CHECK_CALL = re.compile(r"""helpers\.check\(\s*["'](\d\d\.\d+)["']""")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def page_text(path: Path) -> str:
     """The visible text of a built HTML handout (no CSS or scripts), whitespace collapsed (parsed once)."""
     from bs4 import BeautifulSoup

@@ -17,7 +17,6 @@ import math
 import os
 import re
 import sys
-from pathlib import Path
 
 import pytest
 

@@ -35,6 +35,7 @@ from handouts.chromium import PdfToolMissing
 from handouts.notebooks import KO_NOTEBOOK_DIR, NOTEBOOK_GLOB, split_by_language
 from handouts.paper import PAPERS
 
+# isort: split
 # tests/test_teacher_kit.py and tests/test_lab_in_browser.py reach these through this module.
 from handouts.chromium import Chromium, find_chromium  # noqa: F401
 from handouts.editions import display_source  # noqa: F401

@@ -30,7 +30,6 @@ import base64
 import copy
 import hashlib
 import html
-import json
 import math
 import re
 import shutil
@@ -38,9 +37,10 @@ import subprocess
 import sys
 import tarfile
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 TOOLS = Path(__file__).resolve().parent
 sys.path.insert(0, str(TOOLS))
@@ -48,8 +48,15 @@ from handouts.chromium import Chromium, PdfToolMissing, find_chromium  # noqa: E
 from handouts.editions import EXERCISE_TAG, SOLUTION_TAG, display_source  # noqa: E402
 from handouts.links import rewrite_notebook_links  # noqa: E402
 from handouts.mathjax import DEBIAN_MATHJAX, MATHJAX_CONFIG, copy_mathjax, has_math  # noqa: E402
-from handouts.notebooks import (cell_source, course_title, header_title, notebook_number,  # noqa: E402
-                                notebook_paths, notebook_title, short_title)
+from handouts.notebooks import (  # noqa: E402
+    cell_source,
+    course_title,
+    header_title,
+    notebook_number,
+    notebook_paths,
+    notebook_title,
+    short_title,
+)
 
 ROOT = TOOLS.parent
 SLIDES_DIR = TOOLS / "slides"

@@ -50,7 +50,7 @@ class _PeakMemorySampler:
             self.peak = max(self.peak, total)
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> "_PeakMemorySampler":
+    def __enter__(self) -> _PeakMemorySampler:
         self._thread.start()
         return self
 

@@ -23,7 +23,6 @@ notebook and cell. A marker ending in ` todo` or ` stale` marks a block still to
 from __future__ import annotations
 
 import copy
-import difflib
 import hashlib
 import json
 import re

@@ -12,10 +12,11 @@ import contextlib
 import shutil
 import subprocess
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from .chromium import Chromium, page_footers, print_footers, print_handout, report_layout_problems
 from .contents import render_cover, render_index
@@ -24,8 +25,19 @@ from .footers import header_template
 from .labels import KOREAN, check_language, edition_label, edition_title, page_label, pdf_title
 from .links import linked_notebooks
 from .mathjax import DEBIAN_MATHJAX, MATHJAX_NEXT_TO_PAGES, copy_mathjax, has_math
-from .notebooks import (KO_NOTEBOOK_DIR, NOTEBOOK_DIR, NOTEBOOK_GLOB, ROOT, Handout, course_sequence,
-                        course_title, full_course_title, make_handout, neighbours, notebook_paths)
+from .notebooks import (
+    KO_NOTEBOOK_DIR,
+    NOTEBOOK_DIR,
+    NOTEBOOK_GLOB,
+    ROOT,
+    Handout,
+    course_sequence,
+    course_title,
+    full_course_title,
+    make_handout,
+    neighbours,
+    notebook_paths,
+)
 from .paper import check_paper
 from .pdf import combine_pdfs, finish_notebook_pdf, page_count
 from .render import make_exporter, render_html

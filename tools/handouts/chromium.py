@@ -18,8 +18,9 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from .footers import footer_pages_html
 from .labels import page_label
@@ -105,7 +106,7 @@ class Chromium:
         self._events: list[dict] = []
         self._targets: dict[str, str] = {}   # session id -> target id, to close the tab
 
-    def __enter__(self) -> "Chromium":
+    def __enter__(self) -> Chromium:
         self._profile = tempfile.mkdtemp(prefix="handouts-chromium-")
         args = [
             self.executable, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",

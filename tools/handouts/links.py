@@ -7,7 +7,8 @@ course notebooks at their PDFs and drops the other local ones, which would lead 
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 # href="01_name.ipynb" or href="./01_name.ipynb#section" (in markdown cells, rendered, and raw HTML)
 NOTEBOOK_HREF = re.compile(r"""href=(["'])(?:\./)?(\d\d_[A-Za-z0-9_\-]+)\.ipynb(#[^"']*)?\1""")
