@@ -208,7 +208,7 @@ def plot_figure1(runs: dict[str, dict[str, Any]], unit: int = 0, axes: Any = Non
     axes["a"].set_ylim(0, 1)
     axes["a"].set_title("(a) test accuracy")
     axes["a"].legend(loc="center", bbox_to_anchor=(0.3, 0.55))
-    for letter, (name, run) in zip("bc", runs.items()):
+    for letter, run in zip("bc", runs.values()):
         ax = axes[letter]
         for k, q in enumerate((15, 50, 85)):
             ax.plot(run["steps"], run["percentiles"][:, k, unit], label=f"{q}th percentile", markevery=6,

@@ -142,7 +142,8 @@ def first_step_within(losses: Any, lowest: float, fraction: float = 0.99) -> int
 
 
 def steps_to_minimum(X: Any, y: Any, rate: float, max_steps: int = 5_000) -> str:
-    """How many full-batch gradient-descent steps at ``lr = rate / L`` take the MSE of ``y ~ X @ w`` 99% of the way down.
+    """How many full-batch gradient-descent steps at ``lr = rate / L`` take the MSE of ``y ~ X @ w`` 99% of the way
+    down.
 
     Runs gradient descent from ``w = 0`` for up to `max_steps` steps (L is the largest eigenvalue of the
     Hessian ``(2/n) X^T X``) and counts the steps until the loss has covered 99% of the way from its start

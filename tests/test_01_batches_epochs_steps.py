@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from functools import partial
 
 import numpy as np
 import pytest
@@ -64,8 +65,8 @@ def test_rule_on_an_exhaustive_grid_against_integer_arithmetic():
         for n in range(200):
             n_train = n * (q - p) // q  # exact floor(N (1 - p / q))
             if p and (n_train == 0 or n_train == n):  # no training or no validation sample: Keras refuses
-                for call in (lambda: helpers.training_samples(n, v), lambda: helpers.steps_per_epoch(n, 1, v),
-                             lambda: helpers.batch_sizes(n, 1, v)):
+                for call in (partial(helpers.training_samples, n, v), partial(helpers.steps_per_epoch, n, 1, v),
+                             partial(helpers.batch_sizes, n, 1, v)):
                     with pytest.raises(ValueError, match="validation_split"):
                         call()
                 refused += 1

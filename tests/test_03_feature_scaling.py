@@ -190,7 +190,7 @@ def test_steps_needed_under_both_rules(races, seed):
 def test_steps_to_minimum_prints_the_race_counts(nb, splits, races, seed):
     """helpers.steps_to_minimum (its own gradient descent) gives the counts found here with the notebook's."""
     runs, y = races[seed]
-    for name, run in runs.items():
+    for run in runs.values():
         for rate in (1.0, 1.9):
             printed = helpers.steps_to_minimum(run["X"], y, rate)
             if run[rate]["steps"] is not None:
@@ -348,7 +348,10 @@ def test_fit_transform_on_test_data_silently_misprices_a_batch_of_old_cars(split
     _, _, test, X_train, _, X_test, y_train, _, y_test = splits[seed]
     scaler = StandardScaler().fit(X_train)
     linear = LinearRegression().fit(scaler.transform(X_train), y_train)
-    mse = lambda p, y: np.mean((p - y) ** 2)
+
+    def mse(p, y):
+        return np.mean((p - y) ** 2)
+
     right_all = mse(linear.predict(scaler.transform(X_test)), y_test)
     wrong_all = mse(linear.predict(StandardScaler().fit_transform(X_test)), y_test)
     assert abs(wrong_all / right_all - 1) < 0.25          # barely differ on a random test set
@@ -386,7 +389,7 @@ def test_a_pipeline_fits_the_scaler_on_each_folds_training_rows_only(splits, see
     folds = KFold(5, shuffle=True, random_state=seed)
     cv = cross_validate(make_pipeline(StandardScaler(), Ridge(alpha=1.0)), X_train, y_train, cv=folds,
                         scoring="neg_mean_squared_error", return_estimator=True)
-    for fitted, (rows, held_out) in zip(cv["estimator"], folds.split(X_train)):
+    for fitted, (rows, _held_out) in zip(cv["estimator"], folds.split(X_train)):
         np.testing.assert_allclose(fitted[0].mean_, X_train[rows].mean(axis=0))
         assert not np.allclose(fitted[0].mean_, X_train.mean(axis=0), rtol=1e-6)   # not all rows
     assert 1 < -cv["test_score"].mean() < 8

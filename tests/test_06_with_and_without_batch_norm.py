@@ -64,7 +64,7 @@ def test_every_variant_starts_from_the_same_dense_kernels(nb):
         model = nb["build_model"](norm)
         helpers.fresh_start(model, 11)
         kernels[norm] = [np.asarray(w) for w in model.weights if w.name == "kernel"]
-    for norm, ks in kernels.items():
+    for ks in kernels.values():
         assert len(ks) == 5
         for k, k_none in zip(ks, kernels["none"]):
             np.testing.assert_array_equal(k, k_none)

@@ -317,7 +317,7 @@ def test_tab_not_marked_modified(lab_session):
                     "its tab shows as modified (harmless; `make execute` on this Python would store it)")
     assert [t for t in lab_session["opened"]["tabs"] if t["dirty"]] == [], (
         "the untouched start notebook is marked as modified on opening: its stored metadata differs from "
-        "what JupyterLab writes (stored language_info.version: %r); re-execute it with make execute" % stored)
+        f"what JupyterLab writes (stored language_info.version: {stored!r}); re-execute it with make execute")
 
 
 def test_environment_check_runs_in_the_page(lab_session):

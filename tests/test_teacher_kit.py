@@ -64,7 +64,7 @@ def sections(nb: dict) -> list[tuple[str, list[dict]]]:
     out: list[tuple[str, list[dict]]] = [("", [])]
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
-            heading = next((l[3:].strip() for l in cell_source(cell).splitlines() if l.startswith("## ")), None)
+            heading = next((line[3:].strip() for line in cell_source(cell).splitlines() if line.startswith("## ")), None)
             if heading is not None:
                 out.append((heading, []))
         out[-1][1].append(cell)
@@ -173,7 +173,7 @@ def test_answer_key_holds_nothing_but_exercises_and_solutions(kit_html):
     key = visible_text((out / "answer_key.html").read_text(encoding="utf-8"))
     for path in NOTEBOOKS:
         nb = load_notebook(path)
-        for heading, cells in sections(nb)[1:]:
+        for heading, _cells in sections(nb)[1:]:
             if heading.startswith("Exercises"):
                 continue
             assert heading not in key, f"lesson section '{heading}' of {path.name} in the answer key"

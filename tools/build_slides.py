@@ -219,12 +219,12 @@ def block_height(block: str) -> float:
     if _FENCE.match(first):
         return len(lines) * CODE_LINE_PX + 20
     if first.lstrip().startswith("|"):
-        return len([l for l in lines if not re.match(r"^\s*\|[\s:|-]+\|\s*$", l)]) * 32 + 16
+        return len([line for line in lines if not re.match(r"^\s*\|[\s:|-]+\|\s*$", line)]) * 32 + 16
     if first.strip().startswith("$$"):
         return 70 * max(1, block.count("\\\\") + 1)
     text = re.sub(r"\]\([^)]*\)", "]", block)      # link targets are not shown
     text = re.sub(r"\$[^$]+\$", "xxxxxx", text)    # inline math: about a word
-    rows = sum(max(1, math.ceil(len(l) / PROSE_CHARS_PER_LINE)) for l in text.splitlines())
+    rows = sum(max(1, math.ceil(len(line) / PROSE_CHARS_PER_LINE)) for line in text.splitlines())
     return rows * PROSE_LINE_PX + 18
 
 
@@ -432,7 +432,8 @@ _LAYOUT_JS = r"""
     section.style.visibility = 'visible';
     const box = section.getBoundingClientRect();
     const zoom = parseFloat(section.dataset.fit || '1');
-    const title = ((section.querySelector('h1,h2,h3') || {}).innerText || (section.innerText || '').slice(0, 60)).trim();
+    const title = ((section.querySelector('h1,h2,h3') || {}).innerText
+                   || (section.innerText || '').slice(0, 60)).trim();
     const problems = [];
     if (zoom < %(min_zoom)s) problems.push('content zoomed to ' + zoom + ' (below %(min_zoom)s)');
     for (const el of section.querySelectorAll('*')) {

@@ -196,7 +196,10 @@ def init(english: Path) -> Path:
 
 
 def refresh(english: Path) -> Path:
-    """Bring a translation file in line with the English cells: new ones todo, changed ones stale, order as in English."""
+    """Bring a translation file in line with the English cells.
+
+    New cells are marked todo, changed ones stale; the order is the English one.
+    """
     tpath = translation_path(english)
     old = {b.cell_id: b for b in parse_translation(tpath)}
     blocks = []

@@ -1,4 +1,7 @@
-"""Notebook 05's exercise checkers (batch normalization from scratch): each returns None for a right answer, else a hint."""
+"""Notebook 05's exercise checkers (batch normalization from scratch).
+
+Each returns None for a right answer, else a hint.
+"""
 
 from __future__ import annotations
 

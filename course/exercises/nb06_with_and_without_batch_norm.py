@@ -1,4 +1,7 @@
-"""Notebook 06's exercise checkers (with and without batch normalization): each returns None for a right answer, else a hint."""
+"""Notebook 06's exercise checkers (with and without batch normalization).
+
+Each returns None for a right answer, else a hint.
+"""
 
 from __future__ import annotations
 

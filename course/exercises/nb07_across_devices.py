@@ -35,7 +35,8 @@ def _check_07_2(answer: Any) -> str | None:
 @exercise("07.3", expects="a whole number (samples in one BN batch)")
 def _check_07_3(answer: Any) -> str | None:
     return hint_for_number(answer, 16, wrong={
-        128: "128 is the effective batch of the update; the BN layer runs in each forward pass, on one micro-batch.",
+        128: "128 is the effective batch of the update; the BN layer runs in each forward pass, "
+             "on one micro-batch.",
         8: "8 is the number of accumulation steps, not the size of the batch BN sees.",
         256: "that is two updates' worth; what does one forward pass see?",
     }, hint="BN computes its mean in the forward pass: which batch does one forward pass see?")

@@ -53,7 +53,8 @@ OVERFLOW_JS = r"""
   const out = [];
   const seen = new Set();
   const describe = (el) => {
-    const cls = (typeof el.className === 'string' && el.className) ? '.' + el.className.trim().split(/\s+/).slice(0, 2).join('.') : '';
+    const cls = (typeof el.className === 'string' && el.className)
+      ? '.' + el.className.trim().split(/\s+/).slice(0, 2).join('.') : '';
     let text = (el.innerText || el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 80);
     return el.tagName.toLowerCase() + cls + ': ' + JSON.stringify(text);
   };
@@ -69,7 +70,8 @@ OVERFLOW_JS = r"""
       let p = el.parentElement, reported = false;
       while (p) { if (seen.has(p)) { reported = true; break; } p = p.parentElement; }
       seen.add(el);
-      if (!reported) out.push(describe(el) + (clipped ? ' (content cut off)' : ' (past the right margin by ' + Math.round(r.right - limit) + ' px)'));
+      if (!reported) out.push(describe(el) + (clipped ? ' (content cut off)'
+                                              : ' (past the right margin by ' + Math.round(r.right - limit) + ' px)'));
     }
   }
   return out.slice(0, 20);

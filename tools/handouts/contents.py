@@ -66,6 +66,8 @@ def render_cover(handouts: list[Handout], first_pages: list[int], edition_name: 
         f'<td class="p">{page}</td></tr>' for h, page in zip(handouts, first_pages))
     words = _cover_words(edition_name, revision, language)
     built = f"<p class=\"small\">{words['built']}</p>" if words["built"] else ""
+    header_row = (f'<tr><td></td><td><strong>{words["contents"]}</strong></td>'
+                  f'<td class="p"><strong>{words["page"]}</strong></td></tr>')
     return f"""<!DOCTYPE html>
 <html lang="{language}"><head><meta charset="utf-8"><title>{html.escape(course)}</title>
 <style>
@@ -82,7 +84,7 @@ p {{ font-size: 11pt; line-height: 1.45; }} .small {{ font-size: 9pt; color: #55
 <body><h1>{html.escape(full_title)}</h1>
 <div class="edition">{words["label"]}</div>
 <p>{words["note"]}</p>
-<table><tr><td></td><td><strong>{words["contents"]}</strong></td><td class="p"><strong>{words["page"]}</strong></td></tr>{rows}</table>
+<table>{header_row}{rows}</table>
 <p class="small">{words["license"]}</p>{built}
 </body></html>
 """
