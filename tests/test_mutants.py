@@ -3,7 +3,7 @@
 Running the mutants takes minutes and is not part of `make test`; this check is instant. If an edit to helpers.py,
 a module of course/, a notebook or a test makes a mutant's text disappear (or appear twice), or renames a test a
 mutant relies on, this fails instead of the mutant silently turning into a no-op: update the mutant in
-tools/mutants.py.
+tools/mutant_catalogue/ (one module per notebook).
 """
 
 from __future__ import annotations

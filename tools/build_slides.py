@@ -20,7 +20,7 @@ into build/vendor/), its white theme and the course's styles (tools/slides/slide
 each page; math uses the MathJax copy in build/slides/mathjax/ (Debian's libjs-mathjax, as the handouts).
 No page loads anything from the web. A slide is 1280 x 720 (16:9); tools/slides/fit.js zooms a slide's
 content down where it is still too tall, and `check_layout` (headless Chromium, as the handouts use)
-reports any slide whose content sticks out or had to shrink below MIN_ZOOM.
+reports any slide whose content sticks out or had to shrink below MIN_ZOOM (tools/slide_layout.py).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from typing import Any
 
 TOOLS = Path(__file__).resolve().parent
 sys.path.insert(0, str(TOOLS))
-from handouts.chromium import Chromium, PdfToolMissing, find_chromium  # noqa: E402
+from handouts.chromium import PdfToolMissing, find_chromium  # noqa: E402
 from handouts.editions import EXERCISE_TAG, SOLUTION_TAG, display_source  # noqa: E402
 from handouts.links import rewrite_notebook_links  # noqa: E402
 from handouts.mathjax import DEBIAN_MATHJAX, MATHJAX_CONFIG, copy_mathjax, has_math  # noqa: E402
@@ -57,6 +57,7 @@ from handouts.notebooks import (  # noqa: E402
     notebook_title,
     short_title,
 )
+from slide_layout import HEIGHT, WIDTH, check_layout  # noqa: E402
 
 ROOT = TOOLS.parent
 SLIDES_DIR = TOOLS / "slides"
@@ -70,8 +71,6 @@ REVEAL_VERSION = "5.2.1"
 REVEAL_INTEGRITY = "sha512-r7//6mIM5p34hFiDMvYfXgyjXqGRta+/psd9YtytsgRlrpRzFv4RbH76TXd2qD+7ZPZEbpBDhdRhJaFgfQ7zNQ=="
 REVEAL_FILES = ("dist/reveal.js", "dist/reveal.css", "dist/theme/white.css")
 
-WIDTH, HEIGHT = 1280, 720
-MIN_ZOOM = 0.6            # a slide's content is never shown smaller than this (the layout check fails)
 PLOTTING_ONLY = re.compile(r"^\s*#\s*plotting only\b", re.IGNORECASE)
 HIDE_INPUT_TAG = "slides-hide-input"
 HIDE_OUTPUT_TAG = "slides-hide-output"
@@ -415,102 +414,6 @@ def web_references(page: str) -> list[str]:
 
 def slide_count(page: str) -> int:
     return len(re.findall(r"<section\b", page))
-
-
-# ---------------------------------------------------------------------------
-# Layout check in headless Chromium
-# ---------------------------------------------------------------------------
-
-_LAYOUT_JS = r"""
-(() => {
-  const slides = Array.from(document.querySelectorAll('.reveal .slides > section'));
-  const out = [];
-  slides.forEach((section, i) => {
-    // Laid out in place, one at a time (reveal.js hides the slides far from the current one).
-    const display = section.style.display, visibility = section.style.visibility;
-    section.style.display = 'block';
-    section.style.visibility = 'visible';
-    const box = section.getBoundingClientRect();
-    const zoom = parseFloat(section.dataset.fit || '1');
-    const title = ((section.querySelector('h1,h2,h3') || {}).innerText
-                   || (section.innerText || '').slice(0, 60)).trim();
-    const problems = [];
-    if (zoom < %(min_zoom)s) problems.push('content zoomed to ' + zoom + ' (below %(min_zoom)s)');
-    for (const el of section.querySelectorAll('*')) {
-      const r = el.getBoundingClientRect();
-      if (r.width === 0 || r.height === 0) continue;
-      const style = getComputedStyle(el);
-      if (style.display === 'none' || style.visibility === 'hidden') continue;
-      if (el.closest('.MJX_Assistive_MathML, .sr-only') || (style.clip && style.clip.startsWith('rect'))) continue;
-      const clipped = el.scrollWidth > el.clientWidth + 1 && style.overflowX !== 'visible' && el.clientWidth > 0;
-      if (r.right > box.right + 1 || r.bottom > box.bottom + 1 || r.left < box.left - 1 || clipped
-          || r.right > %(width)s + 1 || r.bottom > %(height)s + 1) {
-        problems.push(el.tagName.toLowerCase() + ': ' + JSON.stringify((el.innerText || '').trim().slice(0, 50))
-                      + (clipped ? ' (cut off)' : ' (outside the slide)'));
-        break;
-      }
-    }
-    section.style.display = display;
-    section.style.visibility = visibility;
-    out.push({index: i + 1, title: title.replace(/\s+/g, ' ').slice(0, 80), zoom: zoom, problems: problems});
-  });
-  return out;
-})()
-"""
-
-
-class SlideBrowser(Chromium):
-    """The handouts' Chromium client, laying out a deck at 1280 x 720 (and taking screenshots)."""
-
-    def open_deck(self, path: Path) -> str:
-        session = self.new_tab()
-        self.call("Page.enable", {}, session)
-        self.call("Emulation.setDeviceMetricsOverride",
-                  {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False}, session)
-        self.call("Page.navigate", {"url": Path(path).resolve().as_uri()}, session)
-        self.wait_event("Page.loadEventFired", session)
-        self.wait_until_typeset(session)
-        self.evaluate(session, """new Promise((resolve) => { const t0 = Date.now(); (function wait() {
-            if (document.body.dataset.slidesReady || Date.now() - t0 > 20000) { resolve(true); return; }
-            setTimeout(wait, 50); })(); })""", await_promise=True)
-        self.evaluate(session, "window.courseFitSlides(); true")
-        return session
-
-    def slides(self, session: str) -> list[dict]:
-        return self.evaluate(session, _LAYOUT_JS % {"min_zoom": MIN_ZOOM, "width": WIDTH, "height": HEIGHT})
-
-    def screenshot(self, session: str, index: int, path: Path) -> None:
-        self.evaluate(session, f"Reveal.slide({index - 1}); true")
-        time.sleep(0.15)
-        data = self.call("Page.captureScreenshot", {"format": "png"}, session)["data"]
-        Path(path).write_bytes(base64.b64decode(data))
-
-
-def check_layout(deck_paths: Iterable[Path], chromium: str | None = None, screenshots: Path | None = None,
-                 shots_per_deck: Iterable[int] = ()) -> dict[str, list[dict]]:
-    """Lay out every slide of every deck at 1280 x 720; return {deck name: [slides with problems]}.
-
-    With `screenshots`, also save slides `shots_per_deck` (1-based; negative counts from the end) of
-    every deck as PNG there, named NN_name-SS.png.
-    """
-    problems: dict[str, list[dict]] = {}
-    with SlideBrowser(chromium) as browser:
-        for path in map(Path, deck_paths):
-            session = browser.open_deck(path)
-            try:
-                found = browser.slides(session)
-                bad = [s for s in found if s["problems"]]
-                if bad:
-                    problems[path.name] = bad
-                if screenshots is not None:
-                    screenshots.mkdir(parents=True, exist_ok=True)
-                    for k in shots_per_deck:
-                        index = k if k > 0 else len(found) + 1 + k
-                        if 1 <= index <= len(found):
-                            browser.screenshot(session, index, screenshots / f"{path.stem}-{index:02d}.png")
-            finally:
-                browser.close_tab(session)
-    return problems
 
 
 # ---------------------------------------------------------------------------
