@@ -75,8 +75,13 @@ from course.formatting import written_out
 from course.plots import plot_columns
 
 # 04 why batch norm: probes of what BN changes, the BN paper's Figure 1
-from course.bn_probes import (build_deep_tanh, build_small_networks, depth_statistics, loss_along_gradient,
-                              plot_depth_statistics)
+from course.bn_probes import (
+    build_deep_tanh,
+    build_small_networks,
+    depth_statistics,
+    loss_along_gradient,
+    plot_depth_statistics,
+)
 from course.bn_figure1 import batch_outputs, build_figure1_network, plot_figure1, run_figure1
 
 # 05 batch norm from scratch: printing without -0.0, BN's stages and moving averages drawn
@@ -99,6 +104,7 @@ SEED_ENV_VAR = "COURSE_SEED"
 # ---------------------------------------------------------------------------
 # Setup: seed, quiet TensorFlow start-up, plot style
 # ---------------------------------------------------------------------------
+
 
 def _validate_seed(seed: Any, source: str) -> int:
     """Return `seed` as an int, or raise a clear error naming where it came from."""
@@ -166,8 +172,10 @@ def _validate_logical_cpus(logical_cpus: Any) -> int | None:
     if logical_cpus is None:
         return None
     if isinstance(logical_cpus, bool) or not isinstance(logical_cpus, (int, np.integer)):
-        raise TypeError(f"logical_cpus must be None or a whole number (int) from 1 to 64, "
-                        f"got {logical_cpus!r} of type {type(logical_cpus).__name__}")
+        raise TypeError(
+            f"logical_cpus must be None or a whole number (int) from 1 to 64, "
+            f"got {logical_cpus!r} of type {type(logical_cpus).__name__}"
+        )
     if not 1 <= logical_cpus <= 64:
         raise ValueError(f"logical_cpus must be from 1 to 64, got {logical_cpus}")
     return int(logical_cpus)
@@ -187,9 +195,11 @@ def _split_cpu(n_devices: int) -> None:
     except RuntimeError:  # TensorFlow has already initialized its devices in this process
         have = len(tf.config.list_logical_devices("CPU"))
         if have != n_devices:
-            raise RuntimeError(f"logical_cpus={n_devices}: TensorFlow already set up {have} CPU device(s) in "
-                               "this process, and devices can only be split before TensorFlow first uses them. "
-                               "Restart the kernel and call helpers.setup(..., logical_cpus=...) first.") from None
+            raise RuntimeError(
+                f"logical_cpus={n_devices}: TensorFlow already set up {have} CPU device(s) in "
+                "this process, and devices can only be split before TensorFlow first uses them. "
+                "Restart the kernel and call helpers.setup(..., logical_cpus=...) first."
+            ) from None
 
 
 def setup(seed: int = 42, logical_cpus: int | None = None) -> int:

@@ -11,7 +11,9 @@ import numpy as np
 def _check_whole_number(value: Any, name: str, minimum: int) -> int:
     """Return `value` as an int, or raise a clear error naming the argument `name`."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a whole number (int) >= {minimum}, got {value!r} of type {type(value).__name__}")
+        raise TypeError(
+            f"{name} must be a whole number (int) >= {minimum}, got {value!r} of type {type(value).__name__}"
+        )
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
     return int(value)
@@ -48,8 +50,10 @@ def training_samples(n_samples: int, validation_split: float = 0.0) -> int:
     """
     n_samples = _check_whole_number(n_samples, "n_samples", 0)
     if isinstance(validation_split, bool) or not isinstance(validation_split, (int, float, np.integer, np.floating)):
-        raise TypeError(f"validation_split must be a number from 0 (inclusive) to 1 (exclusive), "
-                        f"got {validation_split!r} of type {type(validation_split).__name__}")
+        raise TypeError(
+            f"validation_split must be a number from 0 (inclusive) to 1 (exclusive), "
+            f"got {validation_split!r} of type {type(validation_split).__name__}"
+        )
     if not 0.0 <= validation_split < 1.0:  # also rejects NaN
         raise ValueError(f"validation_split must be from 0 (inclusive) to 1 (exclusive), got {validation_split}")
     if validation_split == 0:
@@ -58,14 +62,17 @@ def training_samples(n_samples: int, validation_split: float = 0.0) -> int:
     # (no float() here: Keras computes with the value as given, e.g. in float32 for np.float32(0.2))
     split_at = int(math.floor(n_samples * (1.0 - validation_split)))
     if split_at == 0 or split_at == n_samples:
-        raise ValueError(f"validation_split={validation_split} on n_samples={n_samples} leaves "
-                         f"{split_at} training and {n_samples - split_at} validation samples; Keras refuses a "
-                         "split without at least one of each: use more samples or another validation_split")
+        raise ValueError(
+            f"validation_split={validation_split} on n_samples={n_samples} leaves "
+            f"{split_at} training and {n_samples - split_at} validation samples; Keras refuses a "
+            "split without at least one of each: use more samples or another validation_split"
+        )
     return split_at
 
 
-def steps_per_epoch(n_samples: int, batch_size: int, validation_split: float = 0.0,
-                    drop_remainder: bool = False) -> int:
+def steps_per_epoch(
+    n_samples: int, batch_size: int, validation_split: float = 0.0, drop_remainder: bool = False
+) -> int:
     """Return the number of training steps (weight updates) in one epoch of ``fit()``.
 
     The rule: with ``n`` training samples and batch size ``B``, an epoch has
@@ -119,8 +126,9 @@ def steps_per_epoch(n_samples: int, batch_size: int, validation_split: float = 0
     return full_batches + 1  # the partial last batch is a step of its own: ceil(n_train / batch_size)
 
 
-def batch_sizes(n_samples: int, batch_size: int, validation_split: float = 0.0,
-                drop_remainder: bool = False) -> list[int]:
+def batch_sizes(
+    n_samples: int, batch_size: int, validation_split: float = 0.0, drop_remainder: bool = False
+) -> list[int]:
     """Return the size of every batch in one epoch, in order (see `steps_per_epoch`).
 
     Same parameters and errors as `steps_per_epoch`; ``len(batch_sizes(...)) ==

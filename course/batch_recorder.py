@@ -35,9 +35,15 @@ class FedBatches:
         return [[i for batch in epoch for i in batch] for epoch in self.ids]
 
 
-def record_fed_batches(data: Any, *, epochs: int = 1, batch_size: int | None = None,
-                       validation_split: float = 0.0, shuffle: bool = True,
-                       steps_per_epoch: int | None = None) -> FedBatches:
+def record_fed_batches(
+    data: Any,
+    *,
+    epochs: int = 1,
+    batch_size: int | None = None,
+    validation_split: float = 0.0,
+    shuffle: bool = True,
+    steps_per_epoch: int | None = None,
+) -> FedBatches:
     """Run a real ``fit()`` and record which samples it fed in every training step.
 
     The trick: the inputs are the sample ids themselves. A tiny model (a layer that
@@ -100,25 +106,36 @@ def record_fed_batches(data: Any, *, epochs: int = 1, batch_size: int | None = N
         raise TypeError(f"shuffle must be True or False, got {shuffle!r}")
     if isinstance(data, tf.data.Dataset):
         if batch_size is not None or validation_split != 0:
-            raise ValueError("batch_size and validation_split must be left out when data is a tf.data.Dataset: "
-                             "the pipeline batches itself, and Keras splits only arrays")
+            raise ValueError(
+                "batch_size and validation_split must be left out when data is a tf.data.Dataset: "
+                "the pipeline batches itself, and Keras splits only arrays"
+            )
         spec = data.element_spec
         if not (isinstance(spec, tf.TensorSpec) and spec.dtype.is_integer and spec.shape.rank == 1):
-            raise TypeError("data must be a batched tf.data.Dataset of integer sample ids (elements of shape "
-                            f"(batch,), e.g. tf.data.Dataset.range(n).batch(b)), got elements {spec}")
+            raise TypeError(
+                "data must be a batched tf.data.Dataset of integer sample ids (elements of shape "
+                f"(batch,), e.g. tf.data.Dataset.range(n).batch(b)), got elements {spec}"
+            )
         fit_data = data.map(lambda ids: (tf.cast(ids[:, None], "float32"), tf.zeros((tf.shape(ids)[0], 1))))
         fit_args: dict[str, Any] = {"x": fit_data, "shuffle": False}  # Keras ignores shuffle for a Dataset
     else:
         if isinstance(data, bool) or not isinstance(data, (int, np.integer)):
-            raise TypeError("data must be a number of samples (int >= 1) or a tf.data.Dataset of sample ids, "
-                            f"got {data!r} of type {type(data).__name__}")
+            raise TypeError(
+                "data must be a number of samples (int >= 1) or a tf.data.Dataset of sample ids, "
+                f"got {data!r} of type {type(data).__name__}"
+            )
         n = _check_whole_number(data, "data", 1)
         if batch_size is not None:
             batch_size = _check_whole_number(batch_size, "batch_size", 1)
         training_samples(n, validation_split)  # the same checks (and refusals) as Keras
         ids = np.arange(n, dtype="float32").reshape(n, 1)  # float32 holds whole numbers exactly up to 2**24
-        fit_args = {"x": ids, "y": np.zeros((n, 1), dtype="float32"), "batch_size": batch_size,
-                    "validation_split": validation_split, "shuffle": bool(shuffle)}
+        fit_args = {
+            "x": ids,
+            "y": np.zeros((n, 1), dtype="float32"),
+            "batch_size": batch_size,
+            "validation_split": validation_split,
+            "shuffle": bool(shuffle),
+        }
         if validation_split:
             fit_args["validation_freq"] = epochs + 1  # split as asked, but never spend time evaluating
 
@@ -232,10 +249,19 @@ def plot_batches(epochs: Any, ax: Any = None, title: str | None = None, gap: flo
             step += 1
             color, hatch = _BATCH_STYLES[b % 2]
             for k, sample in enumerate(batch):
-                ax.add_patch(Rectangle((x + k, y), 1, 1, facecolor=_lighten(color), edgecolor="0.25",
-                                       hatch=hatch, linewidth=0.8))
-                ax.text(x + k + 0.5, y + 0.5, str(sample), ha="center", va="center", fontsize=font,
-                        fontweight="bold", bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.85))
+                ax.add_patch(
+                    Rectangle((x + k, y), 1, 1, facecolor=_lighten(color), edgecolor="0.25", hatch=hatch, linewidth=0.8)
+                )
+                ax.text(
+                    x + k + 0.5,
+                    y + 0.5,
+                    str(sample),
+                    ha="center",
+                    va="center",
+                    fontsize=font,
+                    fontweight="bold",
+                    bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.85),
+                )
             label = f"step {step}" if len(batch) >= 2 else str(step)  # lone cells: just the number
             ax.text(x + len(batch) / 2, y + 1.1, label, ha="center", va="bottom", fontsize=font - 1)
             x += len(batch) + gap

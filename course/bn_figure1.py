@@ -42,8 +42,9 @@ def build_figure1_network(batch_norm: bool, seed: int, weight_std: float = 0.1, 
         h = keras.layers.Activation("sigmoid", name=f"sigmoid_{i}")(h)
     outputs = keras.layers.Dense(10, activation="softmax", kernel_initializer=init, name="output")(h)
     model = keras.Model(inputs, outputs, name="with_bn" if batch_norm else "plain")
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=float(learning_rate)),
-                  loss="sparse_categorical_crossentropy")
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=float(learning_rate)), loss="sparse_categorical_crossentropy"
+    )
     return model
 
 
@@ -90,15 +91,26 @@ def _batch_probe(model: Any, layer: str) -> Callable[[Any], tuple[np.ndarray, np
         return outputs
 
     def run(x: Any) -> tuple[np.ndarray, np.ndarray]:
-        out, inner = forward([v.value for v in probe.trainable_variables],
-                             [v.value for v in probe.non_trainable_variables], tf.convert_to_tensor(x))
+        out, inner = forward(
+            [v.value for v in probe.trainable_variables],
+            [v.value for v in probe.non_trainable_variables],
+            tf.convert_to_tensor(x),
+        )
         return np.asarray(out), np.asarray(inner)
 
     return run
 
 
-def run_figure1(data: tuple, batch_norm: bool, seed: int, epochs: int = 30, weight_std: float = 0.1,
-                layer: str = "dense_3", every: int = 10, snapshots: tuple[int, ...] = ()) -> dict[str, Any]:
+def run_figure1(
+    data: tuple,
+    batch_norm: bool,
+    seed: int,
+    epochs: int = 30,
+    weight_std: float = 0.1,
+    layer: str = "dense_3",
+    every: int = 10,
+    snapshots: tuple[int, ...] = (),
+) -> dict[str, Any]:
     """Train `build_figure1_network` with SGD at batch size 60 and record it every `every` steps.
 
     Parameters
@@ -211,9 +223,20 @@ def plot_figure1(runs: dict[str, dict[str, Any]], unit: int = 0, axes: Any = Non
     for letter, run in zip("bc", runs.values()):
         ax = axes[letter]
         for k, q in enumerate((15, 50, 85)):
-            ax.plot(run["steps"], run["percentiles"][:, k, unit], label=f"{q}th percentile", markevery=6,
-                    color=COLORS[k + 2], linestyle=LINESTYLES[k], marker=MARKERS[k + 2])
+            ax.plot(
+                run["steps"],
+                run["percentiles"][:, k, unit],
+                label=f"{q}th percentile",
+                markevery=6,
+                color=COLORS[k + 2],
+                linestyle=LINESTYLES[k],
+                marker=MARKERS[k + 2],
+            )
         ax.set_xlabel("training step")
-    axes["a"].figure.legend(*axes["b"].get_legend_handles_labels(), loc="outside lower center", ncols=3,
-                            title="panels (b) and (c): percentiles over the test images")
+    axes["a"].figure.legend(
+        *axes["b"].get_legend_handles_labels(),
+        loc="outside lower center",
+        ncols=3,
+        title="panels (b) and (c): percentiles over the test images",
+    )
     return axes

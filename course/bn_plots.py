@@ -41,13 +41,17 @@ def plot_bn_stages(stages: dict[str, Any], axes: Any = None, title: str | None =
     import matplotlib.pyplot as plt
 
     if not isinstance(stages, dict) or not stages or not all(isinstance(k, str) for k in stages):
-        raise TypeError("stages must be a non-empty dict mapping panel titles (str) to arrays of shape (batch, features)")
+        raise TypeError(
+            "stages must be a non-empty dict mapping panel titles (str) to arrays of shape (batch, features)"
+        )
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a string or None, got {type(title).__name__}")
     values = [np.asarray(v, dtype=float) for v in stages.values()]
     if any(v.ndim != 2 for v in values) or len({v.shape[1] for v in values}) != 1:
-        raise ValueError("stages must hold 2-D arrays (batch, features) with the same number of features, "
-                         f"got shapes {[v.shape for v in values]}")
+        raise ValueError(
+            "stages must hold 2-D arrays (batch, features) with the same number of features, "
+            f"got shapes {[v.shape for v in values]}"
+        )
     new_figure = axes is None
     if new_figure:
         fig, axes = plt.subplots(1, len(values), figsize=(min(7.4, 2.5 * len(values)), 4.0))
@@ -58,17 +62,33 @@ def plot_bn_stages(stages: dict[str, Any], axes: Any = None, title: str | None =
     n_features = values[0].shape[1]
     for ax, panel_title, batch in zip(axes, stages, values):
         for j in range(n_features):
-            ax.plot(np.full(len(batch), j + 1.0), batch[:, j], linestyle="none", markersize=6, alpha=0.8,
-                    label=f"feature {j + 1}")
-            ax.plot(j + 1.0, batch[:, j].mean(), marker="_", markersize=24, markeredgewidth=2, color="black",
-                    linestyle="none", label="batch mean" if j == n_features - 1 else None)
+            ax.plot(
+                np.full(len(batch), j + 1.0),
+                batch[:, j],
+                linestyle="none",
+                markersize=6,
+                alpha=0.8,
+                label=f"feature {j + 1}",
+            )
+            ax.plot(
+                j + 1.0,
+                batch[:, j].mean(),
+                marker="_",
+                markersize=24,
+                markeredgewidth=2,
+                color="black",
+                linestyle="none",
+                label="batch mean" if j == n_features - 1 else None,
+            )
         ax.set_xticks(range(1, n_features + 1))
         ax.set_xlim(0.5, n_features + 0.5)
         ax.set_xlabel("feature")
         ax.set_title(panel_title)
     if new_figure:
         fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=n_features + 1)
-        fig.suptitle(title if title is not None else f"One batch of {len(values[0])} samples through batch normalization")
+        fig.suptitle(
+            title if title is not None else f"One batch of {len(values[0])} samples through batch normalization"
+        )
     return axes
 
 
@@ -108,8 +128,9 @@ def plot_moving_averages(batch_means: Any, trajectories: dict[float, Any], data_
     paths = {momentum: np.asarray(path, dtype=float) for momentum, path in trajectories.items()}
     for momentum, path in paths.items():
         if path.shape != batch_means.shape:
-            raise ValueError(f"trajectories[{momentum!r}] must have shape {batch_means.shape} like batch_means, "
-                             f"got {path.shape}")
+            raise ValueError(
+                f"trajectories[{momentum!r}] must have shape {batch_means.shape} like batch_means, got {path.shape}"
+            )
     if ax is None:
         _, ax = plt.subplots()
     steps = np.arange(1, batch_means.size + 1)
@@ -120,9 +141,9 @@ def plot_moving_averages(batch_means: Any, trajectories: dict[float, Any], data_
     return ax
 
 
-
-def draw_normalization_axes(kind: str, ax: Any = None, n_examples: int = 6, n_features: int = 8,
-                            groups: int = 4) -> Any:
+def draw_normalization_axes(
+    kind: str, ax: Any = None, n_examples: int = 6, n_features: int = 8, groups: int = 4
+) -> Any:
     """Draw which numbers one normalization statistic averages over, as shaded cells of a batch x features grid.
 
     Rows are the examples of a batch, columns the features (units of a Dense layer, or channels of a
@@ -166,8 +187,17 @@ def draw_normalization_axes(kind: str, ax: Any = None, n_examples: int = 6, n_fe
                 shaded = row == 1
             else:
                 shaded = row == 1 and col // width == 1
-            ax.add_patch(Rectangle((col, n_examples - 1 - row), 1, 1, facecolor="#0072B2" if shaded else "white",
-                                   edgecolor="#555555", linewidth=0.8, alpha=0.85 if shaded else 1))
+            ax.add_patch(
+                Rectangle(
+                    (col, n_examples - 1 - row),
+                    1,
+                    1,
+                    facecolor="#0072B2" if shaded else "white",
+                    edgecolor="#555555",
+                    linewidth=0.8,
+                    alpha=0.85 if shaded else 1,
+                )
+            )
     if kind == "group":  # group boundaries
         for g in range(1, groups):
             ax.plot([g * width, g * width], [0, n_examples], color="black", linewidth=2, linestyle="-", marker="")

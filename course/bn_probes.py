@@ -115,11 +115,15 @@ def depth_statistics(model: Any, x: Any) -> dict[str, np.ndarray]:
     values = [np.asarray(v) for v in model(x, training=True)]
     if len(values) % 2:
         raise ValueError(f"model must return tanh inputs then tanh outputs (an even number), got {len(values)}")
-    z, a = values[:len(values) // 2], values[len(values) // 2:]
-    return {"input mean": np.array([v.mean() for v in z]), "input std": np.array([v.std() for v in z]),
-            "output mean": np.array([v.mean() for v in a]), "output std": np.array([v.std() for v in a]),
-            "saturated": np.array([np.mean(np.abs(v) > 0.99) for v in a]),
-            "slope": np.array([np.mean(1 - v ** 2) for v in a])}
+    z, a = values[: len(values) // 2], values[len(values) // 2 :]
+    return {
+        "input mean": np.array([v.mean() for v in z]),
+        "input std": np.array([v.std() for v in z]),
+        "output mean": np.array([v.mean() for v in a]),
+        "output std": np.array([v.std() for v in a]),
+        "saturated": np.array([np.mean(np.abs(v) > 0.99) for v in a]),
+        "slope": np.array([np.mean(1 - v**2) for v in a]),
+    }
 
 
 def plot_depth_statistics(depth: dict[str, dict[str, np.ndarray]], axes: Any = None) -> Any:
@@ -148,14 +152,21 @@ def plot_depth_statistics(depth: dict[str, dict[str, np.ndarray]], axes: Any = N
     if axes is None:
         _, axes = plt.subplots(2, 2, figsize=(7.2, 6.0))
     axes = np.asarray(axes)
-    panels = [("input std", 1, "std of the tanh input", "std of the tanh input per layer", "log"),
-              ("saturated", 100, "saturated outputs (%)", "saturated outputs, |tanh| > 0.99 (%)", "linear"),
-              ("slope", 1, "mean slope 1 - tanh²", "mean slope 1 - tanh² per layer", "linear")]
+    panels = [
+        ("input std", 1, "std of the tanh input", "std of the tanh input per layer", "log"),
+        ("saturated", 100, "saturated outputs (%)", "saturated outputs, |tanh| > 0.99 (%)", "linear"),
+        ("slope", 1, "mean slope 1 - tanh²", "mean slope 1 - tanh² per layer", "linear"),
+    ]
     for ax, (key, unit, label, title, scale) in zip(axes.flat, panels):
         for name, d in depth.items():
             layers = np.arange(1, len(d[key]) + 1)
-            ax.plot(layers, unit * d[key], label=name, markersize=7 if "BN" in name else 5,
-                    alpha=0.8 if "BN" in name else 1.0)
+            ax.plot(
+                layers,
+                unit * d[key],
+                label=name,
+                markersize=7 if "BN" in name else 5,
+                alpha=0.8 if "BN" in name else 1.0,
+            )
             ax.set_xticks(layers)
         ax.set_yscale(scale)
         ax.set_xlabel("layer")
@@ -164,14 +175,15 @@ def plot_depth_statistics(depth: dict[str, dict[str, np.ndarray]], axes: Any = N
     axes.flat[1].set_ylim(-5, 100)
     axes.flat[2].set_ylim(0, 1.05)
     axes.flat[3].axis("off")
-    axes.flat[3].legend(*axes.flat[0].get_legend_handles_labels(), loc="center",
-                        title="weights at initialization\n(BN lines coincide)")
+    axes.flat[3].legend(
+        *axes.flat[0].get_legend_handles_labels(), loc="center", title="weights at initialization\n(BN lines coincide)"
+    )
     return axes
 
 
-
-def loss_along_gradient(model: Any, x: Any, y: Any, step_sizes: Any,
-                        weights: list | None = None) -> tuple[float, np.ndarray, float]:
+def loss_along_gradient(
+    model: Any, x: Any, y: Any, step_sizes: Any, weights: list | None = None
+) -> tuple[float, np.ndarray, float]:
     """Take one gradient step of each size from the model's current weights and measure the loss there.
 
     The loss and its gradient are computed on the whole batch ``(x, y)`` at once, as in training (BN

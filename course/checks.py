@@ -54,12 +54,17 @@ def _evaluate(exercise_id: str, answer: Any) -> tuple[bool, str]:
         raise ValueError(f"exercise_id {exercise_id!r} is unknown; known ids: {', '.join(exercise_ids())}")
     ex = _EXERCISES[exercise_id]
     if answer is Ellipsis:
-        return False, f"Exercise {exercise_id}: not answered yet. Replace the ... with {ex.expects}, then run the cell again."
+        return (
+            False,
+            f"Exercise {exercise_id}: not answered yet. Replace the ... with {ex.expects}, then run the cell again.",
+        )
     try:
         hint = ex.checker(answer)
     except Exception:  # a wrong type or shape: say so kindly instead of a traceback
-        return False, (f"Exercise {exercise_id}: could not check an answer of type {type(answer).__name__}. "
-                       f"This exercise expects {ex.expects}.")
+        return False, (
+            f"Exercise {exercise_id}: could not check an answer of type {type(answer).__name__}. "
+            f"This exercise expects {ex.expects}."
+        )
     if hint is None:
         return True, f"Exercise {exercise_id}: correct. Well done!"
     return False, f"Exercise {exercise_id}: not yet. Hint: {hint}"
@@ -95,8 +100,9 @@ def _as_number(answer: Any) -> float:
     return float(answer)
 
 
-def hint_for_number(answer: Any, expected: float, hint: str, rel_tol: float = 1e-6,
-                    wrong: dict[float, str] | None = None) -> str | None:
+def hint_for_number(
+    answer: Any, expected: float, hint: str, rel_tol: float = 1e-6, wrong: dict[float, str] | None = None
+) -> str | None:
     """Return None if `answer` equals `expected` (within `rel_tol`), else a hint.
 
     `wrong` maps typical wrong answers to their own hints; any other value gets `hint`.

@@ -52,17 +52,14 @@ def load_used_cars(path: str | os.PathLike | None = None):
         raise TypeError(f"path must be a str, os.PathLike or None, got {type(path).__name__}")
     if not path.is_file():
         raise FileNotFoundError(
-            f"used-car data file not found: {path} "
-            f"(regenerate it with: python data/make_used_cars.py)"
+            f"used-car data file not found: {path} (regenerate it with: python data/make_used_cars.py)"
         )
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise ValueError(f"{path} is not a readable used-car CSV file: {exc}") from exc
     if tuple(table.columns) != USED_CARS_COLUMNS:
-        raise ValueError(
-            f"{path} has columns {list(table.columns)}, expected {list(USED_CARS_COLUMNS)}"
-        )
+        raise ValueError(f"{path} has columns {list(table.columns)}, expected {list(USED_CARS_COLUMNS)}")
     if len(table) == 0:
         raise ValueError(f"{path} has a header but no rows")
     for column in USED_CARS_COLUMNS:

@@ -111,11 +111,13 @@ def max_abs_difference(first: Any, second: Any) -> float:
     """
     for name, value in (("first", first), ("second", second)):
         if not isinstance(value, (list, tuple)):
-            raise TypeError(f"{name} must be a list of arrays (such as model.get_weights()), "
-                            f"got {type(value).__name__}")
+            raise TypeError(
+                f"{name} must be a list of arrays (such as model.get_weights()), got {type(value).__name__}"
+            )
     if len(first) == 0 or len(first) != len(second):
-        raise ValueError(f"first and second must be non-empty lists of the same length, got {len(first)} and "
-                         f"{len(second)} arrays")
+        raise ValueError(
+            f"first and second must be non-empty lists of the same length, got {len(first)} and {len(second)} arrays"
+        )
     largest = 0.0
     for k, (a, b) in enumerate(zip(first, second)):
         a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)

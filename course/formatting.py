@@ -22,7 +22,6 @@ def written_out(value: float, digits: int = 2) -> str:
     return f"{float(f'{value:.{digits}g}'):,.0f}"
 
 
-
 def rounded(values: Any, decimals: int = 4) -> np.ndarray:
     """Round numbers for printing, showing -0.0 as 0.0.
 

@@ -28,9 +28,16 @@ def log_log_slope(x: Any, y: Any) -> float:
     return float(np.polyfit(np.log(x), np.log(y), 1)[0])
 
 
-
-def plot_loglog(x: Any, measured: dict[str, Any], reference: dict[str, Any] | None = None, *,
-                xlabel: str, ylabel: str, title: str, ax: Any = None) -> Any:
+def plot_loglog(
+    x: Any,
+    measured: dict[str, Any],
+    reference: dict[str, Any] | None = None,
+    *,
+    xlabel: str,
+    ylabel: str,
+    title: str,
+    ax: Any = None,
+) -> Any:
     """Plot measured curves and gray reference lines against `x` on log-log axes; return the Axes.
 
     Parameters

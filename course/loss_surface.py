@@ -13,8 +13,9 @@ from course.formatting import written_out
 from course.palette import COLORS
 
 
-def plot_loss_contours(X: Any, y: Any, path: Any, ax: Any = None, n_levels: int = 3,
-                       show_steps: int | None = None) -> Any:
+def plot_loss_contours(
+    X: Any, y: Any, path: Any, ax: Any = None, n_levels: int = 3, show_steps: int | None = None
+) -> Any:
     """Contours of the mean squared error of ``y ~ X @ w`` (two weights) and a gradient-descent path.
 
     Draws `n_levels` loss contours around the minimum, the outermost just inside the path's start, each
@@ -88,8 +89,10 @@ def plot_loss_contours(X: Any, y: Any, path: Any, ax: Any = None, n_levels: int 
     avoid = np.vstack([path, best])  # labels keep clear of the path, the minimum and each other
     for level, shade in zip(levels, shades):
         radii = np.sqrt(2 * (level - loss_min) / eigenvalues)
-        ring = best + (np.cos(theta)[:, None] * radii[0] * eigenvectors[:, 0]
-                       + np.sin(theta)[:, None] * radii[1] * eigenvectors[:, 1])
+        ring = best + (
+            np.cos(theta)[:, None] * radii[0] * eigenvectors[:, 0]
+            + np.sin(theta)[:, None] * radii[1] * eigenvectors[:, 1]
+        )
         inside = np.all((ring > inner_low) & (ring < inner_high), axis=1)
         if not inside.any():
             continue
@@ -97,16 +100,32 @@ def plot_loss_contours(X: Any, y: Any, path: Any, ax: Any = None, n_levels: int 
         distance = np.min(np.linalg.norm(((ring[:, None, :] - avoid[None, :, :]) / scale), axis=2), axis=1)
         spot = ring[np.argmax(distance)]
         avoid = np.vstack([avoid, spot])
-        ax.text(*spot, f"{level:.3g}", fontsize=8, color="black", ha="center", va="center",
-                bbox=dict(facecolor="white", edgecolor=shade, boxstyle="round,pad=0.2"), zorder=4)
+        ax.text(
+            *spot,
+            f"{level:.3g}",
+            fontsize=8,
+            color="black",
+            ha="center",
+            va="center",
+            bbox=dict(facecolor="white", edgecolor=shade, boxstyle="round,pad=0.2"),
+            zorder=4,
+        )
     thin = len(path) > 40  # a long path is drawn finer, so its bounces stay apart
-    ax.plot(path[:, 0], path[:, 1], color="black", marker="o", markersize=2 if thin else 3, linestyle="-",
-            linewidth=0.5 if thin else 1, label="gradient descent", zorder=5)
+    ax.plot(
+        path[:, 0],
+        path[:, 1],
+        color="black",
+        marker="o",
+        markersize=2 if thin else 3,
+        linestyle="-",
+        linewidth=0.5 if thin else 1,
+        label="gradient descent",
+        zorder=5,
+    )
     ax.plot(*best, marker="*", markersize=16, color=COLORS[1], linestyle="none", label="minimum", zorder=6)
     ax.set_xlim(low[0], high[0])
     ax.set_ylim(low[1], high[1])
     return ax
-
 
 
 def first_step_within(losses: Any, lowest: float, fraction: float = 0.99) -> int | None:
@@ -138,7 +157,6 @@ def first_step_within(losses: Any, lowest: float, fraction: float = 0.99) -> int
         raise ValueError(f"fraction must be between 0 and 1, got {fraction!r}")
     reached = np.flatnonzero(losses <= lowest + (1 - fraction) * (losses[0] - lowest))
     return int(reached[0]) if reached.size else None
-
 
 
 def steps_to_minimum(X: Any, y: Any, rate: float, max_steps: int = 5_000) -> str:
@@ -182,7 +200,7 @@ def steps_to_minimum(X: Any, y: Any, rate: float, max_steps: int = 5_000) -> str
         raise ValueError(f"max_steps must be a positive whole number, got {max_steps!r}")
     lam_min, L = np.linalg.eigvalsh(2 / len(X) * X.T @ X)[[0, -1]]
     lowest = np.mean((X @ np.linalg.lstsq(X, y, rcond=None)[0] - y) ** 2)
-    w, losses = np.zeros(X.shape[1]), [np.mean(y ** 2)]
+    w, losses = np.zeros(X.shape[1]), [np.mean(y**2)]
     for _ in range(max_steps):
         w = w - rate / L * 2 / len(X) * X.T @ (X @ w - y)
         losses.append(np.mean((X @ w - y) ** 2))

@@ -51,7 +51,6 @@ def plot_columns(table: Any, units: dict[str, str], axes: Any = None) -> Any:
     return axes
 
 
-
 def plot_mean_band(x: Any, runs: Any, label: str, ax: Any = None, band: str = "minmax", **line_kwargs: Any) -> Any:
     """Plot the mean of several runs as a line, with a shaded band around it.
 

@@ -37,8 +37,9 @@ def build_mlp(seed: int, learning_rate: float = 0.01, optimizer: str = "sgd") ->
     if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)) or not learning_rate > 0:
         raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
     keras.utils.set_random_seed(seed)
-    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(16, activation="relu"),
-                              keras.layers.Dense(1)])
+    model = keras.Sequential(
+        [keras.Input(shape=(3,)), keras.layers.Dense(16, activation="relu"), keras.layers.Dense(1)]
+    )
     make = {"sgd": keras.optimizers.SGD, "adam": keras.optimizers.Adam}[optimizer]
     # 64 updates per call into TensorFlow instead of one: the same updates, less Python overhead per step
     model.compile(optimizer=make(learning_rate=learning_rate), loss="mse", steps_per_execution=64)
@@ -89,7 +90,6 @@ def verdict(val_mse: float, baseline: float) -> str:
     return f"{val_mse:.2g}"
 
 
-
 def plot_validation_losses(curves: dict[str, Any], baseline: float, ax: Any = None) -> Any:
     """Validation MSE per epoch of several runs on a log axis with plain tick numbers, and the baseline.
 
@@ -121,9 +121,14 @@ def plot_validation_losses(curves: dict[str, Any], baseline: float, ax: Any = No
         ax = plt.figure().add_subplot()
     for i, (name, losses) in enumerate(curves.items()):
         losses = np.asarray(losses, dtype=float)
-        ax.plot(np.arange(1, len(losses) + 1), np.where(np.isfinite(losses), losses, np.nan),
-                color=COLORS[i % len(COLORS)], linestyle=LINESTYLES[i % len(LINESTYLES)],
-                marker=MARKERS[i % len(MARKERS)], label=name)
+        ax.plot(
+            np.arange(1, len(losses) + 1),
+            np.where(np.isfinite(losses), losses, np.nan),
+            color=COLORS[i % len(COLORS)],
+            linestyle=LINESTYLES[i % len(LINESTYLES)],
+            marker=MARKERS[i % len(MARKERS)],
+            label=name,
+        )
     ax.axhline(baseline, color="gray", linestyle=":", marker="", label="guessing the mean")
     ax.set_yscale("log")
     low, high = ax.get_ylim()

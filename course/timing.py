@@ -71,6 +71,13 @@ def seconds_per_update(model: Any, x: Any, y: Any, batch_size: int, updates: int
 
     rows = np.arange(int(updates) * int(batch_size)) % len(x)
     timer = UpdateTimer()
-    model.fit(np.asarray(x)[rows], np.asarray(y)[rows], batch_size=int(batch_size), epochs=1, shuffle=False,
-              verbose=0, callbacks=[timer])
+    model.fit(
+        np.asarray(x)[rows],
+        np.asarray(y)[rows],
+        batch_size=int(batch_size),
+        epochs=1,
+        shuffle=False,
+        verbose=0,
+        callbacks=[timer],
+    )
     return min(timer.seconds[1:])  # the first update traces the training step

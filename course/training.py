@@ -47,8 +47,12 @@ def restart(model: Any, seed: int, learning_rate: float) -> None:
         raise TypeError(f"seed must be a whole number, got {seed!r}")
     if seed < 0:
         raise ValueError(f"seed must be >= 0, got {seed}")
-    if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float, np.integer, np.floating)) \
-            or not np.isfinite(learning_rate) or learning_rate <= 0:
+    if (
+        isinstance(learning_rate, bool)
+        or not isinstance(learning_rate, (int, float, np.integer, np.floating))
+        or not np.isfinite(learning_rate)
+        or learning_rate <= 0
+    ):
         raise ValueError(f"learning_rate must be a finite number > 0, got {learning_rate!r}")
     optimizer = getattr(model, "optimizer", None)
     if optimizer is None or not model.built:
@@ -62,8 +66,7 @@ def restart(model: Any, seed: int, learning_rate: float) -> None:
     optimizer.learning_rate.assign(float(learning_rate))
 
 
-def loss_recorder(x: Any, y: Any, loss_fn: Callable[[Any, Any], Any], every: int = 1,
-                  stop_at: float | None = None):
+def loss_recorder(x: Any, y: Any, loss_fn: Callable[[Any, Any], Any], every: int = 1, stop_at: float | None = None):
     """Return a Keras callback that records the loss on ``(x, y)`` as ``fit()`` trains.
 
     The loss is measured before the first update and after every `every`-th update, in
@@ -128,7 +131,6 @@ def loss_recorder(x: Any, y: Any, loss_fn: Callable[[Any, Any], Any], every: int
     return LossRecorder()
 
 
-
 def fresh_start(model: Any, seed: int) -> None:
     """Give every weight of a Keras model a fresh initial value drawn with `seed`, as if it had just been built.
 
@@ -163,8 +165,15 @@ def fresh_start(model: Any, seed: int) -> None:
             weight.assign(np.zeros(weight.shape, dtype="float32"))
 
 
-def train_run(model: Any, data: tuple, seed: int, learning_rate: float = 0.05, batch_size: int = 32,
-              epochs: int = 6, steps_per_epoch: int | None = None) -> dict[str, Any]:
+def train_run(
+    model: Any,
+    data: tuple,
+    seed: int,
+    learning_rate: float = 0.05,
+    batch_size: int = 32,
+    epochs: int = 6,
+    steps_per_epoch: int | None = None,
+) -> dict[str, Any]:
     """Train `model` from a fresh start with plain SGD and record it epoch by epoch.
 
     The model is compiled on its first run (plain SGD, sparse cross-entropy, 50 steps per execution) and
@@ -204,14 +213,16 @@ def train_run(model: Any, data: tuple, seed: int, learning_rate: float = 0.05, b
     import time
 
     import tensorflow as tf
+
     keras = import_keras_quietly()
 
     if not isinstance(data, tuple) or len(data) != 4:
         raise ValueError("data must be a tuple (x_train, y_train, x_val, y_val)")
     x, y, x_val, y_val = data
     if len(x) != len(y) or len(x_val) != len(y_val) or len(x) == 0 or len(x_val) == 0:
-        raise ValueError(f"data must hold non-empty matching arrays, got {len(x)} vs {len(y)} "
-                         f"and {len(x_val)} vs {len(y_val)}")
+        raise ValueError(
+            f"data must hold non-empty matching arrays, got {len(x)} vs {len(y)} and {len(x_val)} vs {len(y_val)}"
+        )
     if not learning_rate > 0:
         raise ValueError(f"learning_rate must be > 0, got {learning_rate!r}")
     for name, value in (("batch_size", batch_size), ("epochs", epochs), ("steps_per_epoch", steps_per_epoch or 1)):
@@ -230,8 +241,7 @@ def train_run(model: Any, data: tuple, seed: int, learning_rate: float = 0.05, b
             self.accuracy.append(accuracy(self.model, x_val, y_val))
 
     if getattr(model, "optimizer", None) is None:
-        model.compile(optimizer=keras.optimizers.SGD(), loss="sparse_categorical_crossentropy",
-                      steps_per_execution=50)
+        model.compile(optimizer=keras.optimizers.SGD(), loss="sparse_categorical_crossentropy", steps_per_execution=50)
     fresh_start(model, int(seed))
     model.optimizer.learning_rate.assign(learning_rate)
     batches = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=int(seed))
@@ -241,21 +251,32 @@ def train_run(model: Any, data: tuple, seed: int, learning_rate: float = 0.05, b
     logger, level = tf.get_logger(), tf.get_logger().level
     logger.setLevel("ERROR")  # each new model traces its predict function once: no retracing warnings for that
     try:
-        history = model.fit(batches.batch(batch_size), epochs=epochs, steps_per_epoch=steps_per_epoch,
-                            shuffle=False, verbose=0, callbacks=[recorder])
+        history = model.fit(
+            batches.batch(batch_size),
+            epochs=epochs,
+            steps_per_epoch=steps_per_epoch,
+            shuffle=False,
+            verbose=0,
+            callbacks=[recorder],
+        )
         # inference mode treats every example on its own: predicting the training set in chunks the size of
         # the validation set (the last one zero-padded) reuses the predict function traced for the validation
         # accuracy instead of tracing it again for a second input shape (0.1 s per model, 0.25 s at depth 16)
         size, chunks = len(x_val), []
         for start in range(0, len(x), size):
-            chunk = np.asarray(x[start:start + size])
+            chunk = np.asarray(x[start : start + size])
             padding = np.zeros((size - len(chunk),) + chunk.shape[1:], dtype=chunk.dtype)
-            chunks.append(np.asarray(model.predict_on_batch(np.concatenate([chunk, padding])))[:len(chunk)])
+            chunks.append(np.asarray(model.predict_on_batch(np.concatenate([chunk, padding])))[: len(chunk)])
         probabilities = np.concatenate(chunks)[np.arange(len(y)), np.asarray(y)]
     finally:
         logger.setLevel(level)
-    return {"loss": history.history["loss"], "val_accuracy": recorder.accuracy, "seconds": recorder.seconds,
-            "train_loss_inference": float(-np.mean(np.log(np.clip(probabilities, 1e-7, None)))), "model": model}
+    return {
+        "loss": history.history["loss"],
+        "val_accuracy": recorder.accuracy,
+        "seconds": recorder.seconds,
+        "train_loss_inference": float(-np.mean(np.log(np.clip(probabilities, 1e-7, None)))),
+        "model": model,
+    }
 
 
 _REUSED_MODELS: dict = {}

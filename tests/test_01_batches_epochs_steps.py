@@ -28,10 +28,10 @@ def nb():
     return notebook_namespace(NOTEBOOK)
 
 
-
 # ---------------------------------------------------------------------------
 # The rule itself
 # ---------------------------------------------------------------------------
+
 
 def test_lecture_note_example():
     assert helpers.steps_per_epoch(1000, 10) == 100
@@ -39,8 +39,10 @@ def test_lecture_note_example():
     assert [e * helpers.steps_per_epoch(1000, 10) for e in (1, 5, 20)] == [100, 500, 2000]
 
 
-@pytest.mark.parametrize("n, b", [(1000, 10), (1000, 32), (100, 20), (100, 32), (60000, 32), (60000, 128),
-                                  (50, 64), (7, 1), (7, 7), (1, 1), (0, 5)])
+@pytest.mark.parametrize(
+    "n, b",
+    [(1000, 10), (1000, 32), (100, 20), (100, 32), (60000, 32), (60000, 128), (50, 64), (7, 1), (7, 7), (1, 1), (0, 5)],
+)
 def test_steps_are_ceil_and_last_batch_is_the_remainder(n, b):
     sizes = helpers.batch_sizes(n, b)
     assert helpers.steps_per_epoch(n, b) == math.ceil(n / b) == len(sizes)
@@ -65,8 +67,11 @@ def test_rule_on_an_exhaustive_grid_against_integer_arithmetic():
         for n in range(200):
             n_train = n * (q - p) // q  # exact floor(N (1 - p / q))
             if p and (n_train == 0 or n_train == n):  # no training or no validation sample: Keras refuses
-                for call in (partial(helpers.training_samples, n, v), partial(helpers.steps_per_epoch, n, 1, v),
-                             partial(helpers.batch_sizes, n, 1, v)):
+                for call in (
+                    partial(helpers.training_samples, n, v),
+                    partial(helpers.steps_per_epoch, n, 1, v),
+                    partial(helpers.batch_sizes, n, 1, v),
+                ):
                     with pytest.raises(ValueError, match="validation_split"):
                         call()
                 refused += 1
@@ -74,7 +79,7 @@ def test_rule_on_an_exhaustive_grid_against_integer_arithmetic():
             assert helpers.training_samples(n, v) == n_train, (n, v)
             ids = list(range(n_train))
             for b in range(1, 50):
-                batches = [len(ids[start:start + b]) for start in range(0, n_train, b)]
+                batches = [len(ids[start : start + b]) for start in range(0, n_train, b)]
                 full = [size for size in batches if size == b]
                 assert helpers.batch_sizes(n, b, v) == batches, (n, b, v)
                 assert helpers.steps_per_epoch(n, b, v) == len(batches) == -(-n_train // b), (n, b, v)
@@ -105,8 +110,22 @@ def test_training_samples_match_keras_train_validation_split():
 
     rng = np.random.default_rng(0)
     cases = [(int(n), float(v)) for n, v in zip(rng.integers(1, 3000, 100), rng.uniform(0.001, 0.999, 100))]
-    cases += [(2100, 0.1), (1000, 0.2), (100, 0.3), (10, 0.7), (3, 0.5), (1, 0.5), (10, 0.01), (174, 0.1), (3, 0.7), (10, 1e-17),
-              (90, 0.3), (180, 0.3), (10, 0.9), (100, 0.9)]  # float floor one below the exact one
+    cases += [
+        (2100, 0.1),
+        (1000, 0.2),
+        (100, 0.3),
+        (10, 0.7),
+        (3, 0.5),
+        (1, 0.5),
+        (10, 0.01),
+        (174, 0.1),
+        (3, 0.7),
+        (10, 1e-17),
+        (90, 0.3),
+        (180, 0.3),
+        (10, 0.9),
+        (100, 0.9),
+    ]  # float floor one below the exact one
     # NumPy float32 splits: Keras computes in float32, so float(v) would be off by one for some of them
     cases += [(100, np.float32(0.2)), (2100, np.float32(0.1)), (1000, np.float32(0.2)), (10, np.float32(0.7))]
     cases += [(int(n), np.float32(v)) for n, v in zip(rng.integers(1, 3000, 100), rng.uniform(0.001, 0.999, 100))]
@@ -131,6 +150,7 @@ def test_training_samples_match_keras_train_validation_split():
 # ---------------------------------------------------------------------------
 # Against real fit() calls
 # ---------------------------------------------------------------------------
+
 
 def random_cases(seed: int, count: int) -> list[tuple[int, int, float]]:
     rng = np.random.default_rng(seed)
@@ -159,8 +179,18 @@ def test_steps_per_epoch_matches_keras_fit_over_random_cases(keras):
     x = np.arange(200, dtype="float32").reshape(-1, 1)
     y = np.zeros((200, 1), dtype="float32")
     cases = [c for seed in (0, 1, 2) for c in random_cases(seed, 8)]
-    cases += [(100, 32, 0.2), (174, 3, 0.1), (5, 200, 0.0), (1, 1, 0.0), (2, 1, 0.5), (3, 4, 0.5), (10, 4, 0.01),
-              (1, 1, 0.5), (3, 2, 0.7), (10, 4, 1e-17)]  # the last three: Keras refuses the split
+    cases += [
+        (100, 32, 0.2),
+        (174, 3, 0.1),
+        (5, 200, 0.0),
+        (1, 1, 0.0),
+        (2, 1, 0.5),
+        (3, 4, 0.5),
+        (10, 4, 0.01),
+        (1, 1, 0.5),
+        (3, 2, 0.7),
+        (10, 4, 1e-17),
+    ]  # the last three: Keras refuses the split
     refused = 0
     for n, b, v in cases:
         try:
@@ -170,8 +200,16 @@ def test_steps_per_epoch_matches_keras_fit_over_random_cases(keras):
         counter = StepCounter()
         try:
             # validation_freq=2 with 1 epoch: the split still happens, the (slow, unneeded) evaluation does not
-            model.fit(x[:n], y[:n], batch_size=b, validation_split=v, validation_freq=2, epochs=1, verbose=0,
-                      callbacks=[counter])
+            model.fit(
+                x[:n],
+                y[:n],
+                batch_size=b,
+                validation_split=v,
+                validation_freq=2,
+                epochs=1,
+                verbose=0,
+                callbacks=[counter],
+            )
             recorded = counter.steps
         except ValueError:
             recorded = None
@@ -196,15 +234,18 @@ def test_drop_remainder_matches_tf_data(keras):
         assert len(counts) == helpers.steps_per_epoch(n, b, drop_remainder=True) == n // b
 
 
-@pytest.mark.parametrize("n, fit_kwargs, b, v", [
-    (100, {"batch_size": 20}, 20, 0.0),
-    (100, {"batch_size": 32}, 32, 0.0),
-    (100, {"batch_size": 32, "validation_split": 0.2}, 32, 0.2),
-    (100, {"batch_size": 256}, 256, 0.0),
-    (100, {}, 32, 0.0),  # batch_size omitted: Keras's default is 32
-    (23, {"batch_size": 4, "validation_split": 0.3}, 4, 0.3),
-    (174, {"batch_size": 3, "validation_split": 0.1}, 3, 0.1),
-])
+@pytest.mark.parametrize(
+    "n, fit_kwargs, b, v",
+    [
+        (100, {"batch_size": 20}, 20, 0.0),
+        (100, {"batch_size": 32}, 32, 0.0),
+        (100, {"batch_size": 32, "validation_split": 0.2}, 32, 0.2),
+        (100, {"batch_size": 256}, 256, 0.0),
+        (100, {}, 32, 0.0),  # batch_size omitted: Keras's default is 32
+        (23, {"batch_size": 4, "validation_split": 0.3}, 4, 0.3),
+        (174, {"batch_size": 3, "validation_split": 0.1}, 3, 0.1),
+    ],
+)
 def test_recorded_batch_sizes_match_the_rule(keras, n, fit_kwargs, b, v):
     fed = helpers.record_fed_batches(n, epochs=2, **fit_kwargs)
     assert len(fed.ids) == 2
@@ -344,23 +385,27 @@ def test_keras_fit_refuses_a_split_that_leaves_no_training_sample(keras):
 # helpers.record_fed_batches: bad input
 # ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("data, kwargs, error, name", [
-    (0, {}, ValueError, "data"),
-    (-5, {}, ValueError, "data"),
-    (10.0, {}, TypeError, "data"),
-    (True, {}, TypeError, "data"),
-    ("100", {}, TypeError, "data"),
-    (np.arange(10), {}, TypeError, "data"),
-    (10, {"epochs": 0}, ValueError, "epochs"),
-    (10, {"epochs": 1.5}, TypeError, "epochs"),
-    (10, {"batch_size": 0}, ValueError, "batch_size"),
-    (10, {"batch_size": "32"}, TypeError, "batch_size"),
-    (10, {"validation_split": 1.0}, ValueError, "validation_split"),
-    (10, {"validation_split": "0.2"}, TypeError, "validation_split"),
-    (3, {"validation_split": 0.7}, ValueError, "validation_split"),  # no training sample left
-    (10, {"shuffle": "yes"}, TypeError, "shuffle"),
-    (10, {"steps_per_epoch": 0}, ValueError, "steps_per_epoch"),
-])
+
+@pytest.mark.parametrize(
+    "data, kwargs, error, name",
+    [
+        (0, {}, ValueError, "data"),
+        (-5, {}, ValueError, "data"),
+        (10.0, {}, TypeError, "data"),
+        (True, {}, TypeError, "data"),
+        ("100", {}, TypeError, "data"),
+        (np.arange(10), {}, TypeError, "data"),
+        (10, {"epochs": 0}, ValueError, "epochs"),
+        (10, {"epochs": 1.5}, TypeError, "epochs"),
+        (10, {"batch_size": 0}, ValueError, "batch_size"),
+        (10, {"batch_size": "32"}, TypeError, "batch_size"),
+        (10, {"validation_split": 1.0}, ValueError, "validation_split"),
+        (10, {"validation_split": "0.2"}, TypeError, "validation_split"),
+        (3, {"validation_split": 0.7}, ValueError, "validation_split"),  # no training sample left
+        (10, {"shuffle": "yes"}, TypeError, "shuffle"),
+        (10, {"steps_per_epoch": 0}, ValueError, "steps_per_epoch"),
+    ],
+)
 def test_record_fed_batches_bad_input_raises_naming_the_argument(keras, data, kwargs, error, name):
     with pytest.raises(error, match=name):
         helpers.record_fed_batches(data, **kwargs)
@@ -374,9 +419,11 @@ def test_record_fed_batches_bad_datasets(keras):
         helpers.record_fed_batches(batched, batch_size=4)
     with pytest.raises(ValueError, match="validation_split"):
         helpers.record_fed_batches(batched, validation_split=0.2)
-    for bad in (tf.data.Dataset.range(10),  # not batched
-                tf.data.Dataset.from_tensor_slices(np.zeros(10, dtype="float32")).batch(4),  # not integer ids
-                tf.data.Dataset.from_tensor_slices((np.arange(10), np.arange(10))).batch(4)):  # (x, y) pairs
+    for bad in (
+        tf.data.Dataset.range(10),  # not batched
+        tf.data.Dataset.from_tensor_slices(np.zeros(10, dtype="float32")).batch(4),  # not integer ids
+        tf.data.Dataset.from_tensor_slices((np.arange(10), np.arange(10))).batch(4),
+    ):  # (x, y) pairs
         with pytest.raises(TypeError, match="data must be a batched tf.data.Dataset"):
             helpers.record_fed_batches(bad)
 
@@ -412,28 +459,40 @@ def test_practice_same_epochs_different_updates(nb, seed):
 # Bad input
 # ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("kwargs, error, name", [
-    ({"n_samples": 100, "batch_size": 0}, ValueError, "batch_size"),
-    ({"n_samples": 100, "batch_size": -4}, ValueError, "batch_size"),
-    ({"n_samples": 100, "batch_size": 2.5}, TypeError, "batch_size"),
-    ({"n_samples": 100, "batch_size": 10.0}, TypeError, "batch_size"),
-    ({"n_samples": 100, "batch_size": True}, TypeError, "batch_size"),
-    ({"n_samples": 100, "batch_size": "32"}, TypeError, "batch_size"),
-    ({"n_samples": 100, "batch_size": None}, TypeError, "batch_size"),
-    ({"n_samples": -1, "batch_size": 10}, ValueError, "n_samples"),
-    ({"n_samples": 100.0, "batch_size": 10}, TypeError, "n_samples"),
-    ({"n_samples": False, "batch_size": 10}, TypeError, "n_samples"),
-    ({"n_samples": 100, "batch_size": 10, "validation_split": 1.0}, ValueError, "validation_split"),
-    ({"n_samples": 100, "batch_size": 10, "validation_split": -0.1}, ValueError, "validation_split"),
-    ({"n_samples": 100, "batch_size": 10, "validation_split": 1.5}, ValueError, "validation_split"),
-    ({"n_samples": 100, "batch_size": 10, "validation_split": float("nan")}, ValueError, "validation_split"),
-    ({"n_samples": 100, "batch_size": 10, "validation_split": "0.2"}, TypeError, "validation_split"),
-    ({"n_samples": 100, "batch_size": 10, "validation_split": True}, TypeError, "validation_split"),
-    ({"n_samples": 1, "batch_size": 10, "validation_split": 0.5}, ValueError, "validation_split"),  # no training sample
-    ({"n_samples": 3, "batch_size": 10, "validation_split": 0.7}, ValueError, "validation_split"),  # floor(0.9) = 0
-    ({"n_samples": 10, "batch_size": 10, "validation_split": 1e-17}, ValueError, "validation_split"),  # no validation
-    ({"n_samples": 100, "batch_size": 10, "drop_remainder": "yes"}, TypeError, "drop_remainder"),
-])
+
+@pytest.mark.parametrize(
+    "kwargs, error, name",
+    [
+        ({"n_samples": 100, "batch_size": 0}, ValueError, "batch_size"),
+        ({"n_samples": 100, "batch_size": -4}, ValueError, "batch_size"),
+        ({"n_samples": 100, "batch_size": 2.5}, TypeError, "batch_size"),
+        ({"n_samples": 100, "batch_size": 10.0}, TypeError, "batch_size"),
+        ({"n_samples": 100, "batch_size": True}, TypeError, "batch_size"),
+        ({"n_samples": 100, "batch_size": "32"}, TypeError, "batch_size"),
+        ({"n_samples": 100, "batch_size": None}, TypeError, "batch_size"),
+        ({"n_samples": -1, "batch_size": 10}, ValueError, "n_samples"),
+        ({"n_samples": 100.0, "batch_size": 10}, TypeError, "n_samples"),
+        ({"n_samples": False, "batch_size": 10}, TypeError, "n_samples"),
+        ({"n_samples": 100, "batch_size": 10, "validation_split": 1.0}, ValueError, "validation_split"),
+        ({"n_samples": 100, "batch_size": 10, "validation_split": -0.1}, ValueError, "validation_split"),
+        ({"n_samples": 100, "batch_size": 10, "validation_split": 1.5}, ValueError, "validation_split"),
+        ({"n_samples": 100, "batch_size": 10, "validation_split": float("nan")}, ValueError, "validation_split"),
+        ({"n_samples": 100, "batch_size": 10, "validation_split": "0.2"}, TypeError, "validation_split"),
+        ({"n_samples": 100, "batch_size": 10, "validation_split": True}, TypeError, "validation_split"),
+        (
+            {"n_samples": 1, "batch_size": 10, "validation_split": 0.5},
+            ValueError,
+            "validation_split",
+        ),  # no training sample
+        ({"n_samples": 3, "batch_size": 10, "validation_split": 0.7}, ValueError, "validation_split"),  # floor(0.9) = 0
+        (
+            {"n_samples": 10, "batch_size": 10, "validation_split": 1e-17},
+            ValueError,
+            "validation_split",
+        ),  # no validation
+        ({"n_samples": 100, "batch_size": 10, "drop_remainder": "yes"}, TypeError, "drop_remainder"),
+    ],
+)
 def test_bad_input_raises_naming_the_argument(kwargs, error, name):
     with pytest.raises(error, match=name):
         helpers.steps_per_epoch(**kwargs)
@@ -459,8 +518,15 @@ def test_plot_batches_returns_axes_and_checks_input():
     assert ax.get_title() == "t" and len(ax.patches) == 8
     fig, ax2 = plt.subplots()
     assert helpers.plot_batches([[[0]]], ax=ax2) is ax2
-    for bad, error in [(5, TypeError), ([], ValueError), ([[]], ValueError), ([[[0.5]]], TypeError),
-                       ([[[]]], ValueError), ("abc", TypeError), ([[[True]]], TypeError)]:
+    for bad, error in [
+        (5, TypeError),
+        ([], ValueError),
+        ([[]], ValueError),
+        ([[[0.5]]], TypeError),
+        ([[[]]], ValueError),
+        ("abc", TypeError),
+        ([[[True]]], TypeError),
+    ]:
         with pytest.raises(error, match="epochs"):
             helpers.plot_batches(bad)
     with pytest.raises(ValueError, match="gap"):
@@ -505,7 +571,11 @@ WRONG = {
 def test_exercise_answers_are_computed_independently():
     from sklearn.datasets import load_digits
 
-    assert RIGHT["01.1"] == math.ceil(math.floor(2100 * 0.9) / 10) == helpers.steps_per_epoch(2100, 10, validation_split=0.1)
+    assert (
+        RIGHT["01.1"]
+        == math.ceil(math.floor(2100 * 0.9) / 10)
+        == helpers.steps_per_epoch(2100, 10, validation_split=0.1)
+    )
     assert RIGHT["01.2"] == 5 * math.ceil(1000 / 64)
     # 01.3: the labels sorted by class, the last 1797 - floor(1797 * 0.8) = 360 held out
     target = load_digits().target
@@ -514,7 +584,11 @@ def test_exercise_answers_are_computed_independently():
     assert np.array_equal(target[np.argsort(target, kind="stable")], y_sorted)
     assert len(y_sorted) == 1797 and 1797 - math.floor(1797 * 0.8) == 360
     assert set(np.unique(y_sorted[-360:]).tolist()) == RIGHT["01.3"]
-    assert np.bincount(y_sorted[-360:]).tolist()[7:] == [6, 174, 180]  # the solution's "6 sevens, 174 eights, 180 nines"
+    assert np.bincount(y_sorted[-360:]).tolist()[7:] == [
+        6,
+        174,
+        180,
+    ]  # the solution's "6 sevens, 174 eights, 180 nines"
     # and one shuffle of the arrays puts every class into the last 20 % (the solution's fix), for any seed
     for seed in SEEDS:
         permutation = np.random.default_rng(seed).permutation(1797)
@@ -541,7 +615,7 @@ def test_exercise_wrong_answers_get_a_hint_without_the_answer(exercise_id, capsy
         out = capsys.readouterr().out
         assert "not yet" in out and "Hint:" in out, out
         right = RIGHT[exercise_id]
-        for shown in ([str(right)] if not isinstance(right, set) else [str(right), str(sorted(right))]):
+        for shown in [str(right)] if not isinstance(right, set) else [str(right), str(sorted(right))]:
             assert shown not in out.replace(str(wrong), ""), out
     for junk in ("eighty", None, [1], True):
         helpers.check(exercise_id, junk)

@@ -32,6 +32,7 @@ def on_gpu():
 
 # ---------------------------------------------------------------- 1. speed
 
+
 @pytest.fixture(scope="module")
 def update_seconds(nb):
     """Seconds per update at B = 1, the race's batch sizes and B = N, measured once here, largest first
@@ -69,6 +70,7 @@ def test_an_update_on_more_samples_costs_less_than_proportionally_more(update_se
 
 # ---------------------------------------------------------------- 2. memory
 
+
 def test_memory_estimate_for_the_notebook_model(nb):
     est = nb["training_memory_bytes"]
     fixed, per_sample = est(nb["LAYER_SIZES"], 1)
@@ -90,6 +92,7 @@ def test_largest_batch_that_fits_a_budget(nb):
 
 
 # ---------------------------------------------------------------- 3. gradient noise
+
 
 @pytest.fixture(scope="module")
 def noise(nb):
@@ -129,11 +132,12 @@ def test_full_gradient_is_the_mean_of_two_half_batch_gradients(nb, noise):
     x, y, n = nb["x_train"], nb["y_train"], nb["N"]
     g = nb["flat_gradient"]
     full = g(x, y).numpy()
-    halves = (g(x[: n // 2], y[: n // 2]).numpy() + g(x[n // 2:], y[n // 2:]).numpy()) / 2
+    halves = (g(x[: n // 2], y[: n // 2]).numpy() + g(x[n // 2 :], y[n // 2 :]).numpy()) / 2
     np.testing.assert_allclose(halves, full, rtol=1e-3, atol=1e-6)
 
 
 # ---------------------------------------------------------------- 4. learning rate and batch size
+
 
 @pytest.fixture(scope="module")
 def scaling(nb):
@@ -150,6 +154,7 @@ def test_same_lr_bigger_batch_learns_less_and_4x_lr_recovers_at_least_80_percent
 
 # ---------------------------------------------------------------- 5. the fair race
 
+
 @pytest.fixture(scope="module")
 def race(nb):
     lrs = nb["race_lr"]
@@ -162,7 +167,7 @@ def race(nb):
         updates = {b: r.updates[-1] for b, r in recs.items()}
         updates[512] = min(r.updates[-1] for r in tries.values())  # the best of the three, as the notebook races
         # how far the loss climbed back above the lowest value measured before it
-        rise = {lr: max(r.losses[i] - min(r.losses[:i + 1]) for i in range(len(r.losses))) for lr, r in tries.items()}
+        rise = {lr: max(r.losses[i] - min(r.losses[: i + 1]) for i in range(len(r.losses))) for lr, r in tries.items()}
         out[seed] = {"updates": updates, "tries": {lr: r.updates[-1] for lr, r in tries.items()}, "rise": rise}
     return out
 
@@ -208,6 +213,7 @@ def test_per_second_batch_8_far_behind_and_batch_512_no_faster_than_a_middle_bat
 
 # ---------------------------------------------------------------- going deeper: generalization
 
+
 @pytest.fixture(scope="module")
 def generalization(nb):
     return {seed: {b: nb["train_to_accuracy"](b, seed) for b in (32, 512)} for seed in SEEDS}
@@ -225,6 +231,7 @@ def test_large_batch_needs_more_epochs_to_reach_the_target(generalization):
 
 
 # ---------------------------------------------------------------- helpers
+
 
 def test_restart_gives_the_same_fresh_weights_for_a_seed_and_resets_the_optimizer(nb):
     model, x, y = nb["model"], nb["x_train"], nb["y_train"]
@@ -345,6 +352,7 @@ def test_epoch_timer_records_one_duration_per_epoch():
 
 # ---------------------------------------------------------------- exercises
 
+
 @pytest.mark.parametrize("exercise_id, right", [("02.1", 406), ("02.2", 0.48), ("02.3", 0.3), ("02.4", 0.001 * 8**0.5)])
 def test_exercise_right_answers(exercise_id, right):
     assert helpers.is_correct(exercise_id, right)
@@ -356,25 +364,28 @@ def test_exercise_02_2_answer_by_hand():
     assert not helpers.is_correct("02.2", 400 * 0.0015)
 
 
-@pytest.mark.parametrize("exercise_id, wrong, hint_word", [
-    ("02.1", 407, "round down"),
-    ("02.1", 954, "four copies"),
-    ("02.1", 256, "power of two"),
-    ("02.1", 300, "subtract"),
-    ("02.1", 406.5, "whole number"),
-    ("02.2", 0.6, "B = 256's too"),
-    ("02.2", 480, "milliseconds"),
-    ("02.2", 0.12, "difference"),
-    ("02.2", 1.25, "ratio"),
-    ("02.2", 0.3, "updates x seconds per update"),
-    ("02.3", 0.15, "square root"),
-    ("02.3", 0.09, "variance at B = 64"),
-    ("02.3", 1.2, "goes down"),
-    ("02.3", 0.2, "1/sqrt(B)"),
-    ("02.4", 0.001, "changes the learning rate"),
-    ("02.4", 0.008, "linear rule"),
-    ("02.4", 0.002, "square root"),
-])
+@pytest.mark.parametrize(
+    "exercise_id, wrong, hint_word",
+    [
+        ("02.1", 407, "round down"),
+        ("02.1", 954, "four copies"),
+        ("02.1", 256, "power of two"),
+        ("02.1", 300, "subtract"),
+        ("02.1", 406.5, "whole number"),
+        ("02.2", 0.6, "B = 256's too"),
+        ("02.2", 480, "milliseconds"),
+        ("02.2", 0.12, "difference"),
+        ("02.2", 1.25, "ratio"),
+        ("02.2", 0.3, "updates x seconds per update"),
+        ("02.3", 0.15, "square root"),
+        ("02.3", 0.09, "variance at B = 64"),
+        ("02.3", 1.2, "goes down"),
+        ("02.3", 0.2, "1/sqrt(B)"),
+        ("02.4", 0.001, "changes the learning rate"),
+        ("02.4", 0.008, "linear rule"),
+        ("02.4", 0.002, "square root"),
+    ],
+)
 def test_exercise_wrong_answers_get_a_hint_without_the_answer(capsys, exercise_id, wrong, hint_word):
     assert not helpers.is_correct(exercise_id, wrong)
     helpers.check(exercise_id, wrong)

@@ -30,8 +30,9 @@ def test_generator_reproduces_the_csv_byte_for_byte(tmp_path):
 
 
 def test_generator_runs_as_a_script_into_another_folder(tmp_path):
-    result = subprocess.run([sys.executable, str(GENERATOR), str(tmp_path / "out")],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(GENERATOR), str(tmp_path / "out")], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / CSV.name).read_bytes() == CSV.read_bytes()
 
@@ -54,11 +55,11 @@ def test_loader_finds_the_data_from_any_working_directory(tmp_path, monkeypatch)
 
 def test_the_table_is_plausible():
     cars = helpers.load_used_cars()
-    assert 10_000 < cars["miles_driven"].median() < 200_000           # tens of thousands of miles
+    assert 10_000 < cars["miles_driven"].median() < 200_000  # tens of thousands of miles
     assert cars["age_years"].between(0, 20).all() and cars["engine_litres"].between(0.8, 6).all()
     corr = cars.corr()["price_usd"]
-    assert corr["age_years"] < -0.5 and corr["miles_driven"] < -0.5   # price falls with age and mileage
-    assert corr["engine_litres"] > 0.3                                 # and rises with engine size
+    assert corr["age_years"] < -0.5 and corr["miles_driven"] < -0.5  # price falls with age and mileage
+    assert corr["engine_litres"] > 0.3  # and rises with engine size
     assert cars["miles_driven"].max() / cars["age_years"].max() > 20_000  # "more than 20,000 times"
 
 
@@ -88,15 +89,20 @@ def test_missing_file_error_names_the_file_and_the_fix(tmp_path, monkeypatch):
         helpers.load_used_cars()
 
 
-@pytest.mark.parametrize("content, message", [
-    ("", r"bad\.csv is not a readable"),
-    ("miles,age,engine,price\n1,2,3,4\n", r"bad\.csv has columns .*expected"),
-    ("miles_driven,age_years,engine_litres,price_usd\n", r"bad\.csv has a header but no rows"),
-    ("miles_driven,age_years,engine_litres,price_usd\n1000,2.0,1.6,9000\n2000,old,1.6,8000\n",
-     r"bad\.csv, line 3: column 'age_years' holds 'old', expected a number"),
-    ("miles_driven,age_years,engine_litres,price_usd\n1000,2.0,,9000\n", r"line 2: column 'engine_litres'"),
-    ("miles_driven,age_years,engine_litres,price_usd\n1000,2.0,1.6,inf\n", r"line 2: column 'price_usd'"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("", r"bad\.csv is not a readable"),
+        ("miles,age,engine,price\n1,2,3,4\n", r"bad\.csv has columns .*expected"),
+        ("miles_driven,age_years,engine_litres,price_usd\n", r"bad\.csv has a header but no rows"),
+        (
+            "miles_driven,age_years,engine_litres,price_usd\n1000,2.0,1.6,9000\n2000,old,1.6,8000\n",
+            r"bad\.csv, line 3: column 'age_years' holds 'old', expected a number",
+        ),
+        ("miles_driven,age_years,engine_litres,price_usd\n1000,2.0,,9000\n", r"line 2: column 'engine_litres'"),
+        ("miles_driven,age_years,engine_litres,price_usd\n1000,2.0,1.6,inf\n", r"line 2: column 'price_usd'"),
+    ],
+)
 def test_malformed_file_error_names_the_file_and_the_problem(tmp_path, content, message):
     bad = tmp_path / "bad.csv"
     bad.write_text(content, encoding="utf-8")

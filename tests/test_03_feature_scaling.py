@@ -78,7 +78,7 @@ def test_a_fitted_linear_model_gives_miles_a_tiny_weight_per_mile(cars):
     """'a fitted linear model gives miles a tiny weight per mile': closed-form least squares, k$ per unit."""
     X = np.column_stack([cars[FEATURES].to_numpy(dtype=float), np.ones(len(cars))])
     w = np.linalg.lstsq(X, cars["price_kusd"].to_numpy(), rcond=None)[0]
-    assert -1e-4 < w[0] < 0                  # k$ per mile: a small fraction of a dollar
+    assert -1e-4 < w[0] < 0  # k$ per mile: a small fraction of a dollar
     assert -1.5 < w[1] < -0.5 and 2 < w[2] < 6  # k$ per year, k$ per litre
     # Miles still matter: the average car's miles cost it about as much as a year of age or more.
     assert abs(w[0]) * cars["miles_driven"].mean() > abs(w[1])
@@ -107,7 +107,7 @@ def test_hand_written_standardization_equals_standardscaler(nb, seed, shape):
     rng = np.random.default_rng(seed)
     X = rng.normal(size=shape) * rng.uniform(0.1, 1e5, size=shape[1]) + rng.uniform(-1e4, 1e4, size=shape[1])
     new = rng.normal(size=(4, shape[1])) * 1e4
-    mean, std = X.mean(axis=0), X.std(axis=0)   # what the notebook passes in (np.std: ddof=0)
+    mean, std = X.mean(axis=0), X.std(axis=0)  # what the notebook passes in (np.std: ddof=0)
     scaler = StandardScaler().fit(X)
     np.testing.assert_allclose(std, scaler.scale_, rtol=1e-12)  # population std, ddof = 0
     assert not np.allclose(std, X.std(axis=0, ddof=1), rtol=1e-12, atol=0)
@@ -130,8 +130,8 @@ def test_min_max_columns_are_all_positive_not_centred_and_narrow(nb, splits, see
     X_train = splits[seed][3]
     M = nb["min_max_transform"](X_train, X_train.min(axis=0), X_train.max(axis=0))
     assert M.min() >= 0
-    assert np.all((M.mean(axis=0) > 0.15) & (M.mean(axis=0) < 0.55))   # "means between about 0.2 and 0.5"
-    assert np.all((M.std(axis=0) > 0.15) & (M.std(axis=0) < 0.35))     # "standard deviations of only 0.2 to 0.3"
+    assert np.all((M.mean(axis=0) > 0.15) & (M.mean(axis=0) < 0.55))  # "means between about 0.2 and 0.5"
+    assert np.all((M.std(axis=0) > 0.15) & (M.std(axis=0) < 0.35))  # "standard deviations of only 0.2 to 0.3"
 
 
 # ---------------------------------------------------------------- section 3: the loss surface
@@ -141,7 +141,7 @@ def race(nb, train):
     surfaces, y = nb["two_weight_problem"](train)
     out = {}
     for name, X in surfaces.items():
-        lam_min, L = np.linalg.eigvalsh(2 / len(X) * X.T @ X)   # independent of the notebook's curvatures()
+        lam_min, L = np.linalg.eigvalsh(2 / len(X) * X.T @ X)  # independent of the notebook's curvatures()
         np.testing.assert_allclose(nb["curvatures"](X), [lam_min, L], rtol=1e-9)
         best = np.linalg.lstsq(X, y, rcond=None)[0]
         lowest = np.mean((X @ best - y) ** 2)
@@ -149,14 +149,17 @@ def race(nb, train):
         for rate in (1.0, 1.9):
             path = nb["gradient_descent"](X, y, rate / L, 5_000)
             losses = np.mean((path @ X.T - y) ** 2, axis=1)
-            assert np.isclose(losses[0], np.mean(y ** 2))
+            assert np.isclose(losses[0], np.mean(y**2))
             reached = np.flatnonzero(losses <= lowest + 0.01 * (losses[0] - lowest))
-            run[rate] = {"path": path, "steps": int(reached[0]) if reached.size else None,
-                         "estimate": np.log(100) / (-2 * np.log1p(-rate * lam_min / L))}
+            run[rate] = {
+                "path": path,
+                "steps": int(reached[0]) if reached.size else None,
+                "estimate": np.log(100) / (-2 * np.log1p(-rate * lam_min / L)),
+            }
             assert helpers.first_step_within(losses, lowest, 0.99) == run[rate]["steps"]
         out[name] = run
     lowest = [run["lowest"] for run in out.values()]
-    np.testing.assert_allclose(lowest, lowest[0], rtol=1e-9)   # "the same best predictions"
+    np.testing.assert_allclose(lowest, lowest[0], rtol=1e-9)  # "the same best predictions"
     return out, y
 
 
@@ -168,22 +171,22 @@ def races(nb, splits):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_condition_numbers_raw_thousand_miles_standardized(races, seed):
     runs = races[seed][0]
-    assert 1e8 < runs["raw"]["kappa"] < 1e9                 # "hundreds of millions"
-    assert 300 < runs["thousand miles"]["kappa"] < 800      # "about 500"
-    assert 4 < runs["standardized"]["kappa"] < 8            # "about 6"
+    assert 1e8 < runs["raw"]["kappa"] < 1e9  # "hundreds of millions"
+    assert 300 < runs["thousand miles"]["kappa"] < 800  # "about 500"
+    assert 4 < runs["standardized"]["kappa"] < 8  # "about 6"
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_steps_needed_under_both_rules(races, seed):
     runs = races[seed][0]
-    for rate in (1.0, 1.9):   # raw: hopeless, about a billion steps whatever the rule
+    for rate in (1.0, 1.9):  # raw: hopeless, about a billion steps whatever the rule
         assert runs["raw"][rate]["steps"] is None
         assert 3e8 < runs["raw"][rate]["estimate"] < 3e9
     slow, bold = runs["thousand miles"][1.0]["steps"], runs["thousand miles"][1.9]["steps"]
-    assert 500 < slow < 2_000                                # "about a thousand steps"
-    assert 0.4 < bold / slow < 0.65                          # "the bolder rule only halves them"
+    assert 500 < slow < 2_000  # "about a thousand steps"
+    assert 0.4 < bold / slow < 0.65  # "the bolder rule only halves them"
     fast, overshoot = runs["standardized"][1.0]["steps"], runs["standardized"][1.9]["steps"]
-    assert fast <= 10 and overshoot > 2 * fast               # "a handful"; "1.9/L is slower"
+    assert fast <= 10 and overshoot > 2 * fast  # "a handful"; "1.9/L is slower"
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -203,7 +206,7 @@ def test_steps_to_minimum_and_written_out_reject_nonsense():
     assert helpers.written_out(5.4321e8, 2) == "540,000,000"
     assert helpers.written_out(6.04, 1) == "6"
     X, y = np.random.default_rng(0).normal(size=(20, 2)), np.zeros(20)
-    assert helpers.steps_to_minimum(X, y, 1.0) == "0"   # y = 0: the start is the minimum
+    assert helpers.steps_to_minimum(X, y, 1.0) == "0"  # y = 0: the start is the minimum
     with pytest.raises(ValueError, match="digits must be"):
         helpers.written_out(1.0, 0)
     with pytest.raises(ValueError, match="value must be"):
@@ -225,9 +228,9 @@ def test_the_figure_zig_zag_then_crawl_and_the_straight_run(races, seed):
     eigenvalues, vectors = np.linalg.eigh(2 / len(valley["X"]) * valley["X"].T @ valley["X"])
     path = valley[1.9]["path"][:151]
     offset = path - valley["best"]
-    across = offset @ vectors[:, 1]                                   # the steep direction
+    across = offset @ vectors[:, 1]  # the steep direction
     np.testing.assert_allclose(across[1:21] / across[:20], 1 - 1.9, rtol=1e-6)  # bounces, each 0.9 of the last
-    assert np.linalg.norm(offset[-1]) > 0.5 * np.linalg.norm(offset[0])         # "not halfway to the star"
+    assert np.linalg.norm(offset[-1]) > 0.5 * np.linalg.norm(offset[0])  # "not halfway to the star"
     bowl = runs["standardized"]
     _, vectors = np.linalg.eigh(2 / len(bowl["X"]) * bowl["X"].T @ bowl["X"])
     offset = bowl[1.0]["path"][1:21] - bowl["best"]
@@ -252,8 +255,10 @@ def keras_results(nb, splits):
         inputs = nb["scaled_inputs"](X_train, X_val)
         models = {name: helpers.build_mlp(seed) for name in inputs}
         val = {name: helpers.validation_curve(models[name], inputs[name], y_train, y_val) for name in inputs}
-        adam = {name: helpers.validation_curve(helpers.build_mlp(seed, optimizer="adam"), inputs[name], y_train, y_val)
-                for name in ("raw", "standardized")}
+        adam = {
+            name: helpers.validation_curve(helpers.build_mlp(seed, optimizer="adam"), inputs[name], y_train, y_val)
+            for name in ("raw", "standardized")
+        }
         runs[seed] = (val, models, adam)
     return runs
 
@@ -264,7 +269,7 @@ def test_scaled_inputs_are_what_the_prose_says(nb, splits, seed):
     inputs = nb["scaled_inputs"](X_train, X_val)
     centred = inputs["min-max centred"][0]
     np.testing.assert_allclose(centred.mean(axis=0), 0, atol=1e-12)
-    np.testing.assert_allclose(centred.std(axis=0), inputs["min-max"][0].std(axis=0))   # same spread
+    np.testing.assert_allclose(centred.std(axis=0), inputs["min-max"][0].std(axis=0))  # same spread
     np.testing.assert_allclose(inputs["standardized"][1], StandardScaler().fit(X_train).transform(X_val))
 
 
@@ -283,11 +288,11 @@ def test_raw_inputs_diverge_and_scaled_inputs_learn(splits, keras_results, seed)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_min_max_starts_slower_and_centring_closes_part_of_the_gap(keras_results, seed):
     val = keras_results[seed][0]
-    assert val["min-max"][1] > 3 * val["standardized"][1]                        # after 2 epochs
-    assert 0.35 < val["min-max centred"][1] / val["min-max"][1] < 0.75          # "roughly halves"
-    assert val["min-max centred"][1] > 1.5 * val["standardized"][1]             # the rest: the spread
+    assert val["min-max"][1] > 3 * val["standardized"][1]  # after 2 epochs
+    assert 0.35 < val["min-max centred"][1] / val["min-max"][1] < 0.75  # "roughly halves"
+    assert val["min-max centred"][1] > 1.5 * val["standardized"][1]  # the rest: the spread
     for name in ("min-max", "min-max centred"):
-        assert val[name][-1] < 1.8 * val["standardized"][-1]                     # after 12: close
+        assert val[name][-1] < 1.8 * val["standardized"][-1]  # after 12: close
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -296,7 +301,7 @@ def test_adam_does_not_rescue_raw_inputs(splits, keras_results, seed):
     baseline = baseline_of(y_train, y_val)
     adam = keras_results[seed][2]
     assert np.all(np.isfinite(adam["raw"])) and adam["raw"][-1] < 100 * baseline  # does not blow up ...
-    assert adam["raw"][-1] > baseline                                             # ... but worse than the mean
+    assert adam["raw"][-1] > baseline  # ... but worse than the mean
     assert adam["standardized"][-1] < baseline / 4
     # "a step [of about lr = 0.01] on a miles weight still moves a pre-activation by about 0.01 x 90,000 = 900"
     X_train = splits[seed][3]
@@ -308,15 +313,18 @@ def test_after_the_blow_up_every_hidden_relu_is_dead(nb, splits, keras_results, 
     _, _, _, X_train, _, _, y_train, _, _ = splits[seed]
     models = keras_results[seed][1]
     raw = models["raw"]
-    assert nb["active_relus"](raw, X_train) == 0                      # "0 of 16"
+    assert nb["active_relus"](raw, X_train) == 0  # "0 of 16"
     assert nb["active_relus"](models["standardized"], StandardScaler().fit(X_train).transform(X_train)) > 0
     # Each hidden unit is dead for one of the three reasons the prose gives.
     start_kernel = np.asarray(helpers.build_mlp(seed).layers[0].kernel)
     kernel = np.asarray(raw.layers[0].kernel)
     for unit in range(16):
         column = kernel[:, unit]
-        assert (np.isnan(column).any() or column.min() < -1e3
-                or (np.array_equal(column, start_kernel[:, unit]) and column[0] < 0))
+        assert (
+            np.isnan(column).any()
+            or column.min() < -1e3
+            or (np.array_equal(column, start_kernel[:, unit]) and column[0] < 0)
+        )
     # Training on: the hidden layer stays put for good.
     before = [np.asarray(v).copy() for v in raw.weights]
     raw.fit(X_train, y_train, epochs=2, batch_size=32, verbose=0)
@@ -327,7 +335,8 @@ def test_after_the_blow_up_every_hidden_relu_is_dead(nb, splits, keras_results, 
     predictions = raw.predict(X_train, verbose=0).ravel()
     finite = np.isfinite(predictions)
     assert (not finite.any()) or (finite.all() and np.ptp(predictions) < 1e-6 * max(1.0, abs(predictions[0]))), (
-        predictions[:5])
+        predictions[:5]
+    )
 
 
 def test_active_relus_counts_units_any_row_switches_on(nb, keras):
@@ -354,12 +363,12 @@ def test_fit_transform_on_test_data_silently_misprices_a_batch_of_old_cars(split
 
     right_all = mse(linear.predict(scaler.transform(X_test)), y_test)
     wrong_all = mse(linear.predict(StandardScaler().fit_transform(X_test)), y_test)
-    assert abs(wrong_all / right_all - 1) < 0.25          # barely differ on a random test set
+    assert abs(wrong_all / right_all - 1) < 0.25  # barely differ on a random test set
     old = (test["age_years"] >= 12).to_numpy()
     assert old.sum() >= 20
     right = linear.predict(scaler.transform(X_test[old]))
     wrong = linear.predict(StandardScaler().fit_transform(X_test[old]))
-    assert wrong.mean() > 1.6 * y_test[old].mean()        # priced like an average car, about twice its value
+    assert wrong.mean() > 1.6 * y_test[old].mean()  # priced like an average car, about twice its value
     assert np.abs(wrong - y_test[old]).mean() > 3 * np.abs(right - y_test[old]).mean()
 
 
@@ -372,7 +381,7 @@ def test_fit_transform_silently_overwrites_the_training_statistics(splits, seed)
     scaler = StandardScaler().fit(X_train)
     mistaken = copy.deepcopy(scaler)
     with warnings.catch_warnings():
-        warnings.simplefilter("error")                 # "silently"
+        warnings.simplefilter("error")  # "silently"
         mistaken.fit_transform(X_test)
     np.testing.assert_allclose(scaler.mean_, X_train.mean(axis=0))
     np.testing.assert_allclose(mistaken.mean_, X_test.mean(axis=0))
@@ -387,11 +396,17 @@ def test_a_pipeline_fits_the_scaler_on_each_folds_training_rows_only(splits, see
 
     X_train, y_train = splits[seed][3], splits[seed][6]
     folds = KFold(5, shuffle=True, random_state=seed)
-    cv = cross_validate(make_pipeline(StandardScaler(), Ridge(alpha=1.0)), X_train, y_train, cv=folds,
-                        scoring="neg_mean_squared_error", return_estimator=True)
+    cv = cross_validate(
+        make_pipeline(StandardScaler(), Ridge(alpha=1.0)),
+        X_train,
+        y_train,
+        cv=folds,
+        scoring="neg_mean_squared_error",
+        return_estimator=True,
+    )
     for fitted, (rows, _held_out) in zip(cv["estimator"], folds.split(X_train)):
         np.testing.assert_allclose(fitted[0].mean_, X_train[rows].mean(axis=0))
-        assert not np.allclose(fitted[0].mean_, X_train.mean(axis=0), rtol=1e-6)   # not all rows
+        assert not np.allclose(fitted[0].mean_, X_train.mean(axis=0), rtol=1e-6)  # not all rows
     assert 1 < -cv["test_score"].mean() < 8
 
 
@@ -409,8 +424,9 @@ def test_normalization_layer_equals_standardscaler_and_travels_with_the_model(sp
     assert np.max(np.abs(np.asarray(normalization(X_test)) - scaler.transform(X_test))) < 1e-5
     np.testing.assert_allclose(np.ravel(normalization.variance), scaler.var_, rtol=1e-5)
     keras.utils.set_random_seed(seed)
-    model = keras.Sequential([keras.Input(shape=(3,)), normalization,
-                              keras.layers.Dense(16, activation="relu"), keras.layers.Dense(1)])
+    model = keras.Sequential(
+        [keras.Input(shape=(3,)), normalization, keras.layers.Dense(16, activation="relu"), keras.layers.Dense(1)]
+    )
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss="mse")
     losses = helpers.validation_curve(model, (X_train, X_val), y_train, y_val)
     by_hand = keras_results[seed][0]["standardized"][-1]
@@ -442,19 +458,20 @@ def test_the_same_ridge_on_raw_and_standardized_inputs_fits_differently(splits, 
         w_std, b_std = ridge_closed_form((X_train - mean) / std, y_train, alpha)
         gap = np.abs((X_test @ w_raw + b_raw) - (((X_test - mean) / std) @ w_std + b_std)).mean()
         fits[alpha] = (w_raw, w_std / std, gap)
-    assert fits[0.0][2] < 1e-8                          # no penalty: one model in two units
+    assert fits[0.0][2] < 1e-8  # no penalty: one model in two units
     np.testing.assert_allclose(fits[0.0][0], fits[0.0][1], rtol=1e-6)
     ols, (raw, std_per_unit, gap) = fits[0.0][0], fits[100.0]
-    assert gap > 0.3                                    # "test predictions differ" (k$, on average)
-    assert abs(raw[0]) < 1e-4                           # raw miles weight: about 0.00001 k$ per mile
+    assert gap > 0.3  # "test predictions differ" (k$, on average)
+    assert abs(raw[0]) < 1e-4  # raw miles weight: about 0.00001 k$ per mile
     assert abs(raw[0] / ols[0] - 1) < 0.05 and abs(raw[1] / ols[1] - 1) < 0.05  # raw: miles, age barely shrink ...
-    assert raw[2] < 0.85 * ols[2]                       # ... the engine weight pays and shrinks
-    assert raw[2] ** 2 > 0.85 * np.sum(raw ** 2)        # "almost all the penalty"
-    assert abs(std_per_unit[1]) < 0.85 * abs(ols[1])    # standardized: age shrinks too
-    assert abs(std_per_unit[0]) > 1.1 * abs(ols[0])     # ... and moves onto miles, whose weight grows
-    assert np.corrcoef(X_train[:, 0], X_train[:, 1])[0, 1] > 0.5   # miles and age are correlated
+    assert raw[2] < 0.85 * ols[2]  # ... the engine weight pays and shrinks
+    assert raw[2] ** 2 > 0.85 * np.sum(raw**2)  # "almost all the penalty"
+    assert abs(std_per_unit[1]) < 0.85 * abs(ols[1])  # standardized: age shrinks too
+    assert abs(std_per_unit[0]) > 1.1 * abs(ols[0])  # ... and moves onto miles, whose weight grows
+    assert np.corrcoef(X_train[:, 0], X_train[:, 1])[0, 1] > 0.5  # miles and age are correlated
     # The notebook's printed weights come from scikit-learn's Ridge: the same numbers.
     from sklearn.linear_model import Ridge
+
     np.testing.assert_allclose(Ridge(alpha=100.0).fit(X_train, y_train).coef_, raw, rtol=1e-6)
 
 
@@ -479,9 +496,9 @@ def test_log_makes_price_symmetric_and_overshoots_for_miles(cars):
     from scipy.stats import skew
 
     price, miles = cars["price_kusd"], cars["miles_driven"]
-    assert skew(price) > 0.5 and skew(miles) > 0.5              # long right tails
-    assert abs(skew(np.log(price))) < 0.2                        # "almost symmetric"
-    assert skew(np.log(miles)) < -0.3                            # "overshoots into a left tail"
+    assert skew(price) > 0.5 and skew(miles) > 0.5  # long right tails
+    assert abs(skew(np.log(price))) < 0.2  # "almost symmetric"
+    assert skew(np.log(miles)) < -0.3  # "overshoots into a left tail"
     assert abs(skew(np.sqrt(miles))) < abs(skew(np.log(miles)))  # "the square root suits miles better"
 
 
@@ -512,7 +529,7 @@ def test_verdict_says_diverged_above_100_times_the_baseline_only():
     for baseline in (1.0, 20.0, 0.37):
         assert helpers.verdict(99.0 * baseline, baseline) != "diverged"
         assert helpers.verdict(101.0 * baseline, baseline) == "diverged"
-    assert helpers.verdict(1999.0, 20.0) == "2e+03"   # two significant digits
+    assert helpers.verdict(1999.0, 20.0) == "2e+03"  # two significant digits
 
 
 def test_build_mlp_is_the_network_the_prose_describes(keras):
@@ -571,9 +588,9 @@ def test_plot_loss_contours_labels_stay_inside_and_off_the_path(races):
         for text in ax.texts:
             px, py = text.get_position()
             assert x0 < px < x1 and y0 < py < y1
-            assert text.get_rotation() == 0            # horizontal, never vertical
+            assert text.get_rotation() == 0  # horizontal, never vertical
             gaps = np.hypot((path[:, 0] - px) / (x1 - x0), (path[:, 1] - py) / (y1 - y0))
-            assert gaps.min() > 0.05                   # not on the path
+            assert gaps.min() > 0.05  # not on the path
         plt.close("all")
 
 
@@ -614,7 +631,7 @@ def test_plot_helpers_reject_nonsense():
         helpers.plot_validation_losses({"a": [1.0, 2.0]}, -1.0)
     ax = helpers.plot_validation_losses({"a": [30.0, 3.0, 2.0]}, 20.0)
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels and all(label.replace(".", "").isdigit() for label in labels)   # plain numbers, no 3x10^1
+    assert labels and all(label.replace(".", "").isdigit() for label in labels)  # plain numbers, no 3x10^1
     import pandas as pd
 
     table = pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0]})
@@ -628,12 +645,15 @@ def test_plot_helpers_reject_nonsense():
 # ---------------------------------------------------------------- exercises
 
 
-@pytest.mark.parametrize("exercise_id, right, wrongs", [
-    ("03.1", -0.5, [0.25, 0.5, 0.0]),
-    ("03.2", 1_000_000, [1_000, 0.001, 1e-6, 2_000]),
-    ("03.3", 2.5, [0.0, -2.5, 110_000]),
-    ("03.4", 0.5, [0.25, 2.0, 8.0, 1.0]),
-])
+@pytest.mark.parametrize(
+    "exercise_id, right, wrongs",
+    [
+        ("03.1", -0.5, [0.25, 0.5, 0.0]),
+        ("03.2", 1_000_000, [1_000, 0.001, 1e-6, 2_000]),
+        ("03.3", 2.5, [0.0, -2.5, 110_000]),
+        ("03.4", 0.5, [0.25, 2.0, 8.0, 1.0]),
+    ],
+)
 def test_exercise_checkers(exercise_id, right, wrongs, capsys):
     assert helpers.is_correct(exercise_id, right)
     assert helpers.is_correct(exercise_id, np.float64(right))

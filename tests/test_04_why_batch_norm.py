@@ -27,9 +27,9 @@ import helpers
 from conftest import notebook_namespace
 
 SEEDS = (0, 1, 2)
-SWEEP = range(10)          # section 1 is cheap: the notebook's own sweep over seeds 0-9
+SWEEP = range(10)  # section 1 is cheap: the notebook's own sweep over seeds 0-9
 EXTREME = 20.0
-BN_EPSILON = 1e-3          # Keras's default, written here independently of the notebook
+BN_EPSILON = 1e-3  # Keras's default, written here independently of the notebook
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +40,7 @@ def nb():
 # ---------------------------------------------------------------------------
 # 1. The (8, 6) example
 # ---------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def sweep(nb):
@@ -71,7 +72,7 @@ def test_extreme_weight_makes_unit_4_ten_times_louder_than_its_neighbours(sweep,
 @pytest.mark.parametrize("seed", SWEEP)
 def test_imbalance_travels_into_hidden_2_and_3(sweep, seed):
     ratios = loudest_ratio(sweep[seed]["extreme"]["stds"], sweep[seed]["untouched"]["stds"])
-    assert all(r > 5 for r in ratios[1:]), ratios                # "many times louder"
+    assert all(r > 5 for r in ratios[1:]), ratios  # "many times louder"
 
 
 @pytest.mark.parametrize("seed", SWEEP)
@@ -87,10 +88,10 @@ def test_bn_output_is_the_standardization_formula_and_the_weight_stays(sweep, se
     r = sweep[seed]
     a1 = np.asarray(r["plain"](r["x"])[0])
     b1 = np.asarray(r["with_bn"](r["x"], training=True)[0])
-    by_hand = (a1 - a1.mean(axis=0)) / np.sqrt(a1.var(axis=0) + BN_EPSILON)   # gamma = 1, beta = 0
+    by_hand = (a1 - a1.mean(axis=0)) / np.sqrt(a1.var(axis=0) + BN_EPSILON)  # gamma = 1, beta = 0
     np.testing.assert_allclose(by_hand, b1, atol=1e-4)
     assert float(r["plain"].get_layer("hidden_1").kernel[3, 3]) == EXTREME
-    assert a1[:, 3].std() > 10                                   # hidden 1's own output is still huge
+    assert a1[:, 3].std() > 10  # hidden 1's own output is still huge
 
 
 def gradient_growth(result, bn):
@@ -100,9 +101,9 @@ def gradient_growth(result, bn):
 
 def test_later_gradients_grow_by_a_seed_dependent_factor_without_bn(sweep):
     growth = np.array([gradient_growth(sweep[s], bn=False) for s in SWEEP])
-    assert growth.min() < 2                     # "hardly at all" on some seed
-    assert growth.max() > 100                   # "more than a hundredfold"
-    assert np.sum(growth > 10) >= 6 and np.median(growth) > 20   # "tens of times on most seeds"
+    assert growth.min() < 2  # "hardly at all" on some seed
+    assert growth.max() > 100  # "more than a hundredfold"
+    assert np.sum(growth > 10) >= 6 and np.median(growth) > 20  # "tens of times on most seeds"
 
 
 @pytest.mark.parametrize("seed", SWEEP)
@@ -128,7 +129,7 @@ def test_gradient_norm_matches_a_finite_difference(nb, sweep, seed):
     with tf.GradientTape() as tape:
         value = tf.reduce_mean((model(r["x"])[-1][:, 0] - y) ** 2)
     grads = [g.numpy() for g in tape.gradient(value, kernels)]
-    norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))
+    norm = np.sqrt(sum(np.sum(g**2) for g in grads))
     assert norm == pytest.approx(r["extreme"]["gradient"], rel=1e-4)
     saved = [k.numpy() for k in kernels]
     h = 1e-3 / norm
@@ -149,10 +150,10 @@ def test_exercise_2_weight_200_vs_20_later_gradient_unchanged_with_bn_many_times
     r200 = nb["extreme_weight_experiment"](seed, extreme=200.0)
     with_bn = r200["extreme, BN"]["gradient"] / r20["extreme, BN"]["gradient"]
     without = r200["extreme"]["gradient"] / r20["extreme"]["gradient"]
-    assert with_bn == pytest.approx(1.0, abs=0.02)               # "about 1"
+    assert with_bn == pytest.approx(1.0, abs=0.02)  # "about 1"
     assert helpers.is_correct("04.2", with_bn)
-    assert without > 10                                          # "many times larger"
-    assert r200["extreme"]["stds"][0][3] > 50                    # unit 4 itself is ten times louder again
+    assert without > 10  # "many times larger"
+    assert r200["extreme"]["stds"][0][3] > 50  # unit 4 itself is ten times louder again
 
 
 @pytest.mark.parametrize("seed", (*SEEDS, 42))
@@ -177,10 +178,14 @@ def test_glorot_uniform_keeps_the_initial_8_by_6_kernel_within_0_65(keras):
     import json
 
     from conftest import NOTEBOOK_DIR
+
     fan_in, fan_out = helpers.build_small_networks(0)[0].get_layer("hidden_1").kernel.shape
     limit = np.sqrt(6 / (fan_in + fan_out))  # Keras's glorot_uniform bound for this layer's shape
-    prose = "".join("".join(c["source"]) for c in json.loads((NOTEBOOK_DIR / "04_why_batch_norm.ipynb").read_text(
-        encoding="utf-8"))["cells"] if c["cell_type"] == "markdown")
+    prose = "".join(
+        "".join(c["source"])
+        for c in json.loads((NOTEBOOK_DIR / "04_why_batch_norm.ipynb").read_text(encoding="utf-8"))["cells"]
+        if c["cell_type"] == "markdown"
+    )
     assert f"√(6/{fan_in + fan_out}) ≈ ±{limit:.2f}" in prose
     assert "about 30 times the largest initial weight" in prose and round(20 / limit) in range(29, 32)
     for seed in SWEEP:
@@ -214,8 +219,9 @@ def deep_batch(seed):
 
 @pytest.fixture(scope="module")
 def depth(deep_nets):
-    return {s: {name: helpers.depth_statistics(net, deep_batch(s)) for name, net in deep_nets[s].items()}
-            for s in SEEDS}
+    return {
+        s: {name: helpers.depth_statistics(net, deep_batch(s)) for name, net in deep_nets[s].items()} for s in SEEDS
+    }
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -233,11 +239,12 @@ def test_depth_statistics_match_numpy_on_the_raw_outputs(deep_nets, depth, seed)
     values = [np.asarray(v) for v in deep_nets[seed]["large"](deep_batch(seed))]
     np.testing.assert_allclose(depth[seed]["large"]["input std"], [v.std() for v in values[:10]], rtol=1e-5)
     np.testing.assert_allclose(depth[seed]["large"]["saturated"], [np.mean(np.abs(v) > 0.99) for v in values[10:]])
-    np.testing.assert_allclose(depth[seed]["large"]["slope"], [np.mean(1 - v.astype(np.float64) ** 2)
-                                                               for v in values[10:]], rtol=1e-4)
+    np.testing.assert_allclose(
+        depth[seed]["large"]["slope"], [np.mean(1 - v.astype(np.float64) ** 2) for v in values[10:]], rtol=1e-4
+    )
     # the prose's "saturated: slope 1 - tanh^2 below 0.02": every output counted as saturated has such a slope
     saturated = np.concatenate([v[np.abs(v) > 0.99] for v in values[10:]]).astype(np.float64)
-    assert saturated.size and np.all(1 - saturated ** 2 < 0.02)
+    assert saturated.size and np.all(1 - saturated**2 < 0.02)
     np.testing.assert_allclose(values[10], np.tanh(values[0]), atol=1e-5)
 
 
@@ -247,15 +254,15 @@ def test_small_weights_spread_halves_per_layer_and_fades(depth, seed):
     factors = std[1:] / std[:-1]
     assert np.all((factors > 0.35) & (factors < 0.6)), factors
     assert std[-1] < 0.01 and depth[seed]["small"]["output std"][-1] < 0.01
-    assert depth[seed]["small"]["slope"][-1] > 0.99                 # slope 1, but the signal has faded
+    assert depth[seed]["small"]["slope"][-1] > 0.99  # slope 1, but the signal has faded
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_large_weights_spread_near_ten_and_saturates_with_slope_below_0_1(depth, seed):
     d = depth[seed]["large"]
     assert np.all((d["input std"] > 8) & (d["input std"] < 12)), d["input std"]
-    assert np.all(d["saturated"] > 0.5), d["saturated"]              # "most"
-    assert np.all(d["slope"] < 0.1), d["slope"]                      # "below 0.1 at every layer"
+    assert np.all(d["saturated"] > 0.5), d["saturated"]  # "most"
+    assert np.all(d["slope"] < 0.1), d["slope"]  # "below 0.1 at every layer"
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -276,8 +283,8 @@ def test_exercise_4_weight_std_0_1_keeps_layer_1_at_1_then_shrinks_slowly(seed):
     d = helpers.depth_statistics(helpers.build_deep_tanh(answer, False, seed), deep_batch(seed))
     assert 0.95 < d["input std"][0] < 1.05
     factors = d["input std"][1:] / d["input std"][:-1]
-    assert np.all(factors > 0.55) and np.all(factors < 1), factors   # neither halves nor grows
-    assert d["saturated"].max() < 0.02                               # nor saturates
+    assert np.all(factors > 0.55) and np.all(factors < 1), factors  # neither halves nor grows
+    assert d["saturated"].max() < 0.02  # nor saturates
 
 
 def test_glorot_uniform_variance_is_2_over_fan_in_plus_fan_out(keras):
@@ -291,14 +298,18 @@ def test_glorot_uniform_variance_is_2_over_fan_in_plus_fan_out(keras):
 # 3. Through training: the BN paper's Figure 1 on digits
 # ---------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def fig1(nb):
     data = nb["data"]
-    return {s: {"plain": helpers.run_figure1(data, batch_norm=False, seed=s),
-                "bn": helpers.run_figure1(data, batch_norm=True, seed=s, snapshots=(210,)),
-                "larger": helpers.run_figure1(data, batch_norm=False, seed=s, weight_std=1.0, epochs=10,
-                                          snapshots=(210,))}
-            for s in SEEDS}
+    return {
+        s: {
+            "plain": helpers.run_figure1(data, batch_norm=False, seed=s),
+            "bn": helpers.run_figure1(data, batch_norm=True, seed=s, snapshots=(210,)),
+            "larger": helpers.run_figure1(data, batch_norm=False, seed=s, weight_std=1.0, epochs=10, snapshots=(210,)),
+        }
+        for s in SEEDS
+    }
 
 
 def at(run, step):
@@ -331,6 +342,7 @@ def test_both_networks_start_from_identical_kernels(fig1, seed):
 
 def test_both_networks_see_the_same_mini_batches(nb):
     """fit() shuffles the same way after the same seed (checked for 2 epochs, eagerly)."""
+
     def batches(batch_norm):
         model = helpers.build_figure1_network(batch_norm, SEEDS[0])
         model.run_eagerly = True
@@ -338,6 +350,7 @@ def test_both_networks_see_the_same_mini_batches(nb):
         model.train_step = lambda data: (seen.append(np.asarray(data[0]).copy()), train_step(data))[1]
         model.fit(nb["x_train"], nb["y_train"], batch_size=60, epochs=2, verbose=0)
         return seen
+
     plain, bn = batches(False), batches(True)
     assert [len(b) for b in plain] == ([60] * 20 + [57]) * 2
     assert all(np.array_equal(a, b) for a, b in zip(plain, bn, strict=True))
@@ -350,12 +363,13 @@ def test_probe_accuracy_and_percentiles_match_a_numpy_recomputation(nb, fig1):
     dense_3_out = np.asarray(helpers.batch_outputs(model, x, "dense_3")[1])
     np.testing.assert_allclose(np.percentile(dense_3_out, [15, 50, 85], axis=0), run["percentiles"][-1], atol=1e-5)
     bn3 = model.get_layer("bn_3")
-    by_hand = ((dense_3_out - dense_3_out.mean(axis=0)) / np.sqrt(dense_3_out.var(axis=0) + BN_EPSILON)
-               * bn3.gamma.numpy() + bn3.beta.numpy())
+    by_hand = (dense_3_out - dense_3_out.mean(axis=0)) / np.sqrt(
+        dense_3_out.var(axis=0) + BN_EPSILON
+    ) * bn3.gamma.numpy() + bn3.beta.numpy()
     moving_before = bn3.moving_mean.numpy().copy()
     probabilities, bn3_out = helpers.batch_outputs(model, x, "bn_3")
     np.testing.assert_allclose(bn3_out, by_hand, atol=1e-3)
-    np.testing.assert_array_equal(bn3.moving_mean.numpy(), moving_before)       # stateless: nothing stored
+    np.testing.assert_array_equal(bn3.moving_mean.numpy(), moving_before)  # stateless: nothing stored
     assert np.mean(probabilities.argmax(axis=1) == y) == pytest.approx(run["accuracy"][-1])
 
 
@@ -371,10 +385,10 @@ def test_bn_above_0_9_after_100_steps_plain_near_chance_for_300(fig1, seed):
 def test_plain_unit_1_collapsed_while_its_median_moves_then_spreads_as_accuracy_rises(fig1, seed):
     plain = fig1[seed]["plain"]
     first_300 = plain["steps"] <= 300
-    assert spread(plain)[first_300].max() < 0.1                       # "stays below 0.1"
-    assert np.ptp(plain["percentiles"][first_300, 1, 0]) > 1.0         # "median moves by more than 1"
-    assert spread(plain)[-1] > 3 * spread(plain)[first_300].max()      # "only later does the spread grow"
-    assert plain["accuracy"][-1] > 0.3                                 # "... as the accuracy starts to rise"
+    assert spread(plain)[first_300].max() < 0.1  # "stays below 0.1"
+    assert np.ptp(plain["percentiles"][first_300, 1, 0]) > 1.0  # "median moves by more than 1"
+    assert spread(plain)[-1] > 3 * spread(plain)[first_300].max()  # "only later does the spread grow"
+    assert plain["accuracy"][-1] > 0.3  # "... as the accuracy starts to rise"
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -402,15 +416,17 @@ def test_std_0_1_sigmoid_layers_shrink_the_image_to_image_spread_about_fourfold_
         spreads.append(z.std(axis=0).mean())
         h = 1 / (1 + np.exp(-z))
     factors = np.array(spreads[1:]) / np.array(spreads[:-1])
-    assert np.all((factors > 0.2) & (factors < 0.3)), factors       # "about fourfold"
-    probe = [helpers.batch_outputs(model, nb["x_test"], n)[1].std(axis=0).mean() for n in ("dense_1", "dense_2",
-                                                                                           "dense_3")]
+    assert np.all((factors > 0.2) & (factors < 0.3)), factors  # "about fourfold"
+    probe = [
+        helpers.batch_outputs(model, nb["x_test"], n)[1].std(axis=0).mean() for n in ("dense_1", "dense_2", "dense_3")
+    ]
     np.testing.assert_allclose(probe, spreads, rtol=1e-3)
 
 
 # ---------------------------------------------------------------------------
 # 4. Scale invariance of a kernel feeding BN
 # ---------------------------------------------------------------------------
+
 
 def loss_and_gradient(keras, model, name, x, y, scale):
     import tensorflow as tf
@@ -443,9 +459,10 @@ def test_kernel_feeding_bn_gradient_orthogonal_scale_ignored_norm_never_shrinks(
 def test_kernel_norms_are_the_frobenius_norms(fig1):
     run = fig1[SEEDS[0]]["bn"]
     kernels = [run["model"].get_layer(n).kernel.numpy() for n in ("dense_1", "dense_2", "dense_3")]
-    np.testing.assert_allclose(run["kernel norms"][-1], [np.sqrt(np.sum(k ** 2)) for k in kernels], rtol=1e-5)
-    np.testing.assert_allclose(run["kernel norms"][0], [np.sqrt(np.sum(k ** 2)) for k in run["start kernels"][:3]],
-                               rtol=1e-5)
+    np.testing.assert_allclose(run["kernel norms"][-1], [np.sqrt(np.sum(k**2)) for k in kernels], rtol=1e-5)
+    np.testing.assert_allclose(
+        run["kernel norms"][0], [np.sqrt(np.sum(k**2)) for k in run["start kernels"][:3]], rtol=1e-5
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -460,13 +477,14 @@ def test_bn_gradient_predicts_the_loss_further(nb, fig1, seed):
     ratios = {}
     for name in ("larger", "bn"):
         run = fig1[seed][name]
-        loss, losses, grad_sq = helpers.loss_along_gradient(run["model"], nb["x_train"], nb["y_train"], STEP_SIZES,
-                                                            weights=run["snapshots"][210])
+        loss, losses, grad_sq = helpers.loss_along_gradient(
+            run["model"], nb["x_train"], nb["y_train"], STEP_SIZES, weights=run["snapshots"][210]
+        )
         ratios[name] = (loss - losses) / (np.array(STEP_SIZES) * grad_sq)
-    assert ratios["larger"][0] > 0.8 and ratios["bn"][0] > 0.8         # small step: both predict well
-    assert ratios["bn"][2] > ratios["larger"][2], ratios               # step 2: higher with BN
-    assert ratios["larger"][2] < 0, ratios                              # ... and the plain step already hurts
-    assert ratios["larger"][3] < 0 and ratios["bn"][3] < 0, ratios      # step 8: both make the loss worse
+    assert ratios["larger"][0] > 0.8 and ratios["bn"][0] > 0.8  # small step: both predict well
+    assert ratios["bn"][2] > ratios["larger"][2], ratios  # step 2: higher with BN
+    assert ratios["larger"][2] < 0, ratios  # ... and the plain step already hurts
+    assert ratios["larger"][3] < 0 and ratios["bn"][3] < 0, ratios  # step 8: both make the loss worse
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -475,8 +493,10 @@ def test_going_deeper_comparison_is_unequal_in_scale_and_loss(nb, fig1, seed):
     larger, bn = fig1[seed]["larger"], fig1[seed]["bn"]
     for a, b in zip(larger["start kernels"], bn["start kernels"], strict=True):
         assert 9 < np.linalg.norm(a) / np.linalg.norm(b) < 11
-    losses = [helpers.loss_along_gradient(run["model"], nb["x_train"], nb["y_train"], [0.1],
-                                          weights=run["snapshots"][210])[0] for run in (larger, bn)]
+    losses = [
+        helpers.loss_along_gradient(run["model"], nb["x_train"], nb["y_train"], [0.1], weights=run["snapshots"][210])[0]
+        for run in (larger, bn)
+    ]
     assert abs(losses[0] - losses[1]) > 0.015, losses
 
 
@@ -487,12 +507,13 @@ def test_loss_along_gradient_restores_the_weights_and_matches_a_manual_step(nb, 
     loss, losses, grad_sq = helpers.loss_along_gradient(model, nb["x_train"], nb["y_train"], [1e-4])
     for a, b in zip(model.get_weights(), before, strict=True):
         np.testing.assert_array_equal(a, b)
-    assert loss - losses[0] == pytest.approx(1e-4 * grad_sq, rel=0.05)   # first-order prediction, tiny step
+    assert loss - losses[0] == pytest.approx(1e-4 * grad_sq, rel=0.05)  # first-order prediction, tiny step
 
 
 # ---------------------------------------------------------------------------
 # Helpers given nonsense
 # ---------------------------------------------------------------------------
+
 
 def test_helpers_reject_nonsense_arguments(nb):
     with pytest.raises(TypeError, match="seed"):
@@ -525,8 +546,13 @@ def test_plot_depth_statistics_draws_each_statistic_per_layer():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    made_up = {"a": {"input std": np.array([4.0, 2.0, 1.0]), "saturated": np.array([0.5, 0.25, 0.0]),
-                     "slope": np.array([0.1, 0.5, 0.9])}}
+    made_up = {
+        "a": {
+            "input std": np.array([4.0, 2.0, 1.0]),
+            "saturated": np.array([0.5, 0.25, 0.0]),
+            "slope": np.array([0.1, 0.5, 0.9]),
+        }
+    }
     axes = helpers.plot_depth_statistics(made_up)
     std_ax, saturated_ax, slope_ax = np.asarray(axes).flat[:3]
     assert std_ax.get_yscale() == "log" and saturated_ax.get_yscale() == slope_ax.get_yscale() == "linear"
@@ -547,25 +573,51 @@ def test_depth_statistics_rejects_a_model_with_an_odd_number_of_outputs(keras):
 # Exercise checks: right answers pass, typical wrong answers get a hint
 # ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("exercise_id, answer", [
-    ("04.1", (1, 4)), ("04.1", [1, 4]), ("04.1", (np.int64(1), np.int64(4))),
-    ("04.2", 1.0), ("04.2", 0.99), ("04.2", np.float32(1.01)),
-    ("04.3", 5), ("04.3", 5.0001), ("04.3", np.float32(5.0)),
-    ("04.4", 0.1), ("04.4", 1 / np.sqrt(100)), ("04.4", np.float32(0.1)),
-])
+
+@pytest.mark.parametrize(
+    "exercise_id, answer",
+    [
+        ("04.1", (1, 4)),
+        ("04.1", [1, 4]),
+        ("04.1", (np.int64(1), np.int64(4))),
+        ("04.2", 1.0),
+        ("04.2", 0.99),
+        ("04.2", np.float32(1.01)),
+        ("04.3", 5),
+        ("04.3", 5.0001),
+        ("04.3", np.float32(5.0)),
+        ("04.4", 0.1),
+        ("04.4", 1 / np.sqrt(100)),
+        ("04.4", np.float32(0.1)),
+    ],
+)
 def test_right_answers_pass(exercise_id, answer):
     assert helpers.is_correct(exercise_id, answer)
 
 
-@pytest.mark.parametrize("exercise_id, answer, hint_word", [
-    ("04.1", (2, 5), "counting"), ("04.1", (4, 1), "Rows"), ("04.1", (3, 3), "0-based"), ("04.1", (1, 4, 0), "two"),
-    ("04.1", (1.5, 4), "whole"),
-    ("04.2", 10.0, "without BN"), ("04.2", 89.0, "without BN"), ("04.2", 1.3, "untouched"),
-    ("04.2", -1.0, "positive"),
-    ("04.3", 1.0, "BN"), ("04.3", 25.0, "again"), ("04.3", 125.0, "again"), ("04.3", -5.0, "positive"),
-    ("04.3", 3.0, "ReLU"),
-    ("04.4", 0.01, "square root"), ("04.4", 0.05, "solve"), ("04.4", 1.0, "solve"), ("04.4", -0.1, "positive"),
-])
+@pytest.mark.parametrize(
+    "exercise_id, answer, hint_word",
+    [
+        ("04.1", (2, 5), "counting"),
+        ("04.1", (4, 1), "Rows"),
+        ("04.1", (3, 3), "0-based"),
+        ("04.1", (1, 4, 0), "two"),
+        ("04.1", (1.5, 4), "whole"),
+        ("04.2", 10.0, "without BN"),
+        ("04.2", 89.0, "without BN"),
+        ("04.2", 1.3, "untouched"),
+        ("04.2", -1.0, "positive"),
+        ("04.3", 1.0, "BN"),
+        ("04.3", 25.0, "again"),
+        ("04.3", 125.0, "again"),
+        ("04.3", -5.0, "positive"),
+        ("04.3", 3.0, "ReLU"),
+        ("04.4", 0.01, "square root"),
+        ("04.4", 0.05, "solve"),
+        ("04.4", 1.0, "solve"),
+        ("04.4", -0.1, "positive"),
+    ],
+)
 def test_wrong_answers_get_a_hint(exercise_id, answer, hint_word, capsys):
     assert not helpers.is_correct(exercise_id, answer)
     helpers.check(exercise_id, answer)
@@ -573,8 +625,10 @@ def test_wrong_answers_get_a_hint(exercise_id, answer, hint_word, capsys):
     assert "Hint:" in out and hint_word in out
 
 
-@pytest.mark.parametrize("exercise_id, answer", [("04.1", "1, 4"), ("04.2", "one"), ("04.3", None), ("04.1", ...),
-                                                 ("04.4", "0.1"), ("04.3", "5")])
+@pytest.mark.parametrize(
+    "exercise_id, answer",
+    [("04.1", "1, 4"), ("04.2", "one"), ("04.3", None), ("04.1", ...), ("04.4", "0.1"), ("04.3", "5")],
+)
 def test_bad_types_get_a_message_not_a_traceback(exercise_id, answer, capsys):
     helpers.check(exercise_id, answer)
     out = capsys.readouterr().out

@@ -27,7 +27,6 @@ def nb():
     return notebook_namespace(NOTEBOOK)
 
 
-
 def keras_bn(keras, shape, gamma=None, beta=None, **kwargs):
     layer = keras.layers.BatchNormalization(**kwargs)
     layer.build(shape)
@@ -57,6 +56,7 @@ def random_case(seed):
 
 # --- 1. forward pass -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_standardized_features_have_mean_0_and_std_set_by_epsilon(nb, seed):
     x = notebook_batch(seed)
@@ -80,6 +80,7 @@ def test_output_has_mean_beta_and_std_gamma(nb, seed):
 
 
 # --- 2. agreement with Keras -------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("seed", range(6))
 def test_batch_norm_matches_keras_in_training_mode(nb, keras, seed):
@@ -105,6 +106,7 @@ def test_keras_defaults(keras):
 
 # --- 3. gamma, beta and the four variables -----------------------------------------------------
 
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_gamma_and_beta_can_undo_the_standardization(nb, seed):
     x = notebook_batch(seed)
@@ -116,12 +118,17 @@ def test_gamma_and_beta_can_undo_the_standardization(nb, seed):
 def test_four_variables_two_trainable(keras):
     layer = keras_bn(keras, (8, 3))
     assert [(v.name, v.trainable, tuple(v.shape)) for v in layer.weights] == [
-        ("gamma", True, (3,)), ("beta", True, (3,)), ("moving_mean", False, (3,)), ("moving_variance", False, (3,))]
+        ("gamma", True, (3,)),
+        ("beta", True, (3,)),
+        ("moving_mean", False, (3,)),
+        ("moving_variance", False, (3,)),
+    ]
     assert [v.name for v in layer.trainable_weights] == ["gamma", "beta"]
     assert [v.name for v in layer.non_trainable_weights] == ["moving_mean", "moving_variance"]
 
 
 # --- 4. moving statistics, training vs inference -----------------------------------------------
+
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_training_mode_output_depends_on_the_batch(nb, seed):
@@ -147,8 +154,14 @@ def fitted(request, keras):
     model = keras.Sequential([keras.Input(shape=(3,)), bn, keras.layers.Dense(1)])
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss="mse")
     model.fit(data_x, data_y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
-    return {"bn": bn, "x": data_x, "y": data_y, "batch_size": batch_size, "n_steps": n_steps,
-            "iterations": int(model.optimizer.iterations)}
+    return {
+        "bn": bn,
+        "x": data_x,
+        "y": data_y,
+        "batch_size": batch_size,
+        "n_steps": n_steps,
+        "iterations": int(model.optimizer.iterations),
+    }
 
 
 def test_optimizer_counts_one_iteration_per_batch(fitted):
@@ -159,7 +172,7 @@ def test_hand_written_moving_average_matches_keras_after_n_steps(nb, fitted):
     moving_mean, moving_var = np.zeros(3), np.ones(3)
     x, b = fitted["x"], fitted["batch_size"]
     for start in range(0, len(x), b):
-        batch = x[start:start + b].astype(np.float64)
+        batch = x[start : start + b].astype(np.float64)
         moving_mean = nb["update_moving"](moving_mean, batch.mean(axis=0))
         moving_var = nb["update_moving"](moving_var, batch.var(axis=0))
     np.testing.assert_allclose(fitted["bn"].moving_mean.numpy(), moving_mean, rtol=0, atol=TOL)
@@ -203,8 +216,12 @@ def _stored_output(cell_text: str) -> str:
     import json
 
     from conftest import NOTEBOOK_DIR
-    cells = [c for c in json.loads((NOTEBOOK_DIR / NOTEBOOK).read_text(encoding="utf-8"))["cells"]
-             if c["cell_type"] == "code" and cell_text in "".join(c["source"])]
+
+    cells = [
+        c
+        for c in json.loads((NOTEBOOK_DIR / NOTEBOOK).read_text(encoding="utf-8"))["cells"]
+        if c["cell_type"] == "code" and cell_text in "".join(c["source"])
+    ]
     assert len(cells) == 1, cell_text
     return "".join("".join(o.get("text", "")) for o in cells[0]["outputs"])
 
@@ -307,6 +324,7 @@ def test_keras_moving_variance_at_batch_two_is_about_half_the_population_varianc
 
 # --- 5. trainable = False ----------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module", params=SEEDS)
 def trap(request, keras, nb):
     """Two identical BN + Dense(1) models, one with BN frozen, one full-batch step each."""
@@ -327,8 +345,14 @@ def trap(request, keras, nb):
         loss_batch = np.mean(((nb["batch_norm"](data_x, g, b) @ kernel + bias)[:, 0] - data_y) ** 2)
         loss_moving = np.mean(((nb["batch_norm_inference"](data_x, g, b, mm, mv) @ kernel + bias)[:, 0] - data_y) ** 2)
         reported = net.fit(data_x, data_y, batch_size=n, epochs=1, verbose=0).history["loss"][0]
-        results[freeze] = {"bn": bn, "reported": reported, "loss_batch": loss_batch, "loss_moving": loss_moving,
-                           "mean_before": mm, "var_before": mv}
+        results[freeze] = {
+            "bn": bn,
+            "reported": reported,
+            "loss_batch": loss_batch,
+            "loss_moving": loss_moving,
+            "mean_before": mm,
+            "var_before": mv,
+        }
     return {"x": data_x, "y": data_y, "results": results}
 
 
@@ -336,8 +360,7 @@ def test_trainable_bn_uses_batch_statistics_in_fit_and_updates_averages(trap):
     r = trap["results"][False]
     assert r["reported"] == pytest.approx(r["loss_batch"], rel=1e-4)
     assert abs(r["reported"] - r["loss_moving"]) > 0.01 * r["reported"]
-    np.testing.assert_allclose(r["bn"].moving_mean.numpy(), 0.01 * trap["x"].astype(np.float64).mean(axis=0),
-                               rtol=1e-4)
+    np.testing.assert_allclose(r["bn"].moving_mean.numpy(), 0.01 * trap["x"].astype(np.float64).mean(axis=0), rtol=1e-4)
 
 
 def test_frozen_bn_uses_moving_statistics_in_fit_and_keeps_them(trap, nb):
@@ -375,6 +398,7 @@ def test_finetuning_pattern_in_this_keras_version(nb, keras, seed):
 
 # --- 6. backward pass --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_gradients_match_gradient_tape(nb, keras, seed):
     import tensorflow as tf
@@ -411,10 +435,13 @@ def test_gradient_matches_finite_differences_and_sums_to_zero(nb, seed):
     assert np.abs(numeric - dx).max() < 1e-6 * np.abs(dx).max()
     np.testing.assert_allclose(dx.sum(axis=0), 0, atol=1e-9)
     bias = rng.normal(scale=5.0, size=3)  # a bias before BN: no effect on the output
-    np.testing.assert_allclose(nb["batch_norm"](x + bias, gamma, beta), nb["batch_norm"](x, gamma, beta), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(
+        nb["batch_norm"](x + bias, gamma, beta), nb["batch_norm"](x, gamma, beta), rtol=0, atol=1e-9
+    )
 
 
 # --- 7. per-channel statistics -----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_per_channel_batch_norm_matches_keras_on_4d_batches(nb, keras, seed):
@@ -430,8 +457,9 @@ def test_per_channel_batch_norm_matches_keras_on_4d_batches(nb, keras, seed):
     standardized = nb["batch_norm_channels"](x, np.ones(c), np.zeros(c))
     assert np.abs(standardized.mean(axis=(0, 1, 2))).max() < 1e-9
     assert (np.abs(standardized.std(axis=(0, 1, 2)) - 1) < 0.01).all()
-    np.testing.assert_allclose(layer.moving_mean.numpy(), 0.01 * x.astype(np.float64).mean(axis=(0, 1, 2)),
-                               rtol=1e-4, atol=1e-7)
+    np.testing.assert_allclose(
+        layer.moving_mean.numpy(), 0.01 * x.astype(np.float64).mean(axis=(0, 1, 2)), rtol=1e-4, atol=1e-7
+    )
 
 
 # --- 8. folding BN into the layer before it ----------------------------------------------------
@@ -448,10 +476,17 @@ def random_bn_model(keras, rng, kind, use_bias):
         shape, tail = (6, 6, int(rng.integers(1, 4))), [keras.layers.Flatten()]
         first = keras.layers.Conv2D(units, 3, padding="same", use_bias=use_bias)
     bn = keras.layers.BatchNormalization(epsilon=float(rng.choice([1e-5, 1e-3, 1e-1])))
-    model = keras.Sequential([keras.Input(shape), first, bn, keras.layers.Activation("relu"), *tail,
-                              keras.layers.Dense(2)])
-    bn.set_weights([rng.uniform(0.5, 2.0, units) * rng.choice([-1.0, 1.0], units), rng.normal(size=units),
-                    rng.normal(scale=3.0, size=units), rng.uniform(0.05, 5.0, units)])
+    model = keras.Sequential(
+        [keras.Input(shape), first, bn, keras.layers.Activation("relu"), *tail, keras.layers.Dense(2)]
+    )
+    bn.set_weights(
+        [
+            rng.uniform(0.5, 2.0, units) * rng.choice([-1.0, 1.0], units),
+            rng.normal(size=units),
+            rng.normal(scale=3.0, size=units),
+            rng.uniform(0.05, 5.0, units),
+        ]
+    )
     if use_bias:
         first.bias.assign(rng.normal(size=units))
     return model, shape
@@ -466,10 +501,19 @@ def folded_copy(keras, nb, model, shape, forget_mean=False):
     if forget_mean:
         mean = np.zeros_like(mean)
     kernel_f, bias_f = nb["fold_batch_norm"](kernel, bias, gamma, beta, mean, var, eps=bn.epsilon)
-    new_first = keras.layers.Dense(kernel.shape[-1]) if len(shape) == 1 else \
-        keras.layers.Conv2D(kernel.shape[-1], 3, padding="same")
-    folded = keras.Sequential([keras.Input(shape), new_first, keras.layers.Activation("relu"),
-                               *[type(layer).from_config(layer.get_config()) for layer in rest]])
+    new_first = (
+        keras.layers.Dense(kernel.shape[-1])
+        if len(shape) == 1
+        else keras.layers.Conv2D(kernel.shape[-1], 3, padding="same")
+    )
+    folded = keras.Sequential(
+        [
+            keras.Input(shape),
+            new_first,
+            keras.layers.Activation("relu"),
+            *[type(layer).from_config(layer.get_config()) for layer in rest],
+        ]
+    )
     new_first.set_weights([kernel_f, bias_f])
     folded.layers[-1].set_weights(rest[-1].get_weights())
     return folded
@@ -499,9 +543,10 @@ def test_the_tolerance_catches_a_wrong_fold(nb, keras):
 
 def test_fold_batch_norm_by_hand(nb):
     """One unit, numbers worked by hand: kernel 3, bias 0.5, gamma 2, beta 1, mean 4, variance 9, eps 0."""
-    kernel, bias = nb["fold_batch_norm"](np.array([[3.0]]), np.array([0.5]), np.array([2.0]), np.array([1.0]),
-                           np.array([4.0]), np.array([9.0]), eps=0.0)
-    np.testing.assert_allclose(kernel, [[2.0]])           # 3 * 2 / 3
+    kernel, bias = nb["fold_batch_norm"](
+        np.array([[3.0]]), np.array([0.5]), np.array([2.0]), np.array([1.0]), np.array([4.0]), np.array([9.0]), eps=0.0
+    )
+    np.testing.assert_allclose(kernel, [[2.0]])  # 3 * 2 / 3
     np.testing.assert_allclose(bias, [(0.5 - 4.0) * 2.0 / 3.0 + 1.0])
 
 
@@ -513,9 +558,15 @@ def notebook_fold(request, keras, nb):
     rng = np.random.default_rng(seed)
     data_x = rng.normal(loc=[5.0, -3.0, 10.0], scale=[2.0, 0.5, 4.0], size=(200, 3)).astype("float32")
     data_y = (data_x @ np.array([1.0, -2.0, 0.5]) + rng.normal(0.0, 0.1, 200)).astype("float32")
-    trained = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(8, use_bias=False),
-                                keras.layers.BatchNormalization(momentum=0.9), keras.layers.Activation("relu"),
-                                keras.layers.Dense(1)])
+    trained = keras.Sequential(
+        [
+            keras.Input(shape=(3,)),
+            keras.layers.Dense(8, use_bias=False),
+            keras.layers.BatchNormalization(momentum=0.9),
+            keras.layers.Activation("relu"),
+            keras.layers.Dense(1),
+        ]
+    )
     trained.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss="mse")
     trained.fit(data_x, data_y, batch_size=20, epochs=5, verbose=0)
     folded = folded_copy(keras, nb, trained, (3,))
@@ -542,11 +593,21 @@ def bn_after_activation_model(keras, rng, kind):
         layers = [keras.layers.Dense(units, activation="relu"), bn, keras.layers.Dense(3)]
     else:
         shape = (6, 6, 2)
-        layers = [keras.layers.Conv2D(units, 3, padding="same", activation="relu"), bn,
-                  keras.layers.Conv2D(3, 3, padding=kind), keras.layers.Flatten()]
+        layers = [
+            keras.layers.Conv2D(units, 3, padding="same", activation="relu"),
+            bn,
+            keras.layers.Conv2D(3, 3, padding=kind),
+            keras.layers.Flatten(),
+        ]
     model = keras.Sequential([keras.Input(shape), *layers])
-    bn.set_weights([rng.uniform(0.5, 2.0, units), rng.normal(size=units), rng.normal(scale=3.0, size=units),
-                    rng.uniform(0.05, 5.0, units)])
+    bn.set_weights(
+        [
+            rng.uniform(0.5, 2.0, units),
+            rng.normal(size=units),
+            rng.normal(scale=3.0, size=units),
+            rng.uniform(0.05, 5.0, units),
+        ]
+    )
     return model, shape
 
 
@@ -560,8 +621,14 @@ def fold_into_next(keras, model, shape):
     new_w = w * s.reshape((1,) * (w.ndim - 2) + (-1, 1))  # scale the input axis (rows of a Dense kernel)
     new_b = b + np.tensordot(shift, w.sum(axis=tuple(range(w.ndim - 2))), axes=1)
     clone = type(nxt).from_config(nxt.get_config())
-    folded = keras.Sequential([keras.Input(shape), type(first).from_config(first.get_config()), clone,
-                               *[type(layer).from_config(layer.get_config()) for layer in rest]])
+    folded = keras.Sequential(
+        [
+            keras.Input(shape),
+            type(first).from_config(first.get_config()),
+            clone,
+            *[type(layer).from_config(layer.get_config()) for layer in rest],
+        ]
+    )
     folded.layers[0].set_weights(first.get_weights())
     clone.set_weights([new_w, new_b])
     return folded
@@ -599,6 +666,7 @@ def test_bn_folds_into_a_next_convolution_only_approximately_with_zero_padding(k
 
 # --- going deeper: our own BN layer in Keras ---------------------------------------------------
 
+
 @pytest.fixture(scope="module", params=SEEDS)
 def scratch_vs_keras(request, keras, nb):
     """The notebook's two copies (our layer, Keras's layer) trained the same way under another seed."""
@@ -609,8 +677,15 @@ def scratch_vs_keras(request, keras, nb):
     nets = []
     for bn_layer in (nb["ScratchBatchNorm"](momentum=0.9), keras.layers.BatchNormalization(momentum=0.9)):
         keras.utils.set_random_seed(seed)
-        net = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(8, use_bias=False), bn_layer,
-                                keras.layers.Activation("relu"), keras.layers.Dense(1)])
+        net = keras.Sequential(
+            [
+                keras.Input(shape=(3,)),
+                keras.layers.Dense(8, use_bias=False),
+                bn_layer,
+                keras.layers.Activation("relu"),
+                keras.layers.Dense(1),
+            ]
+        )
         net.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss="mse")
         net.fit(data_x, data_y, batch_size=20, epochs=5, shuffle=False, verbose=0)
         nets.append(net)
@@ -631,12 +706,17 @@ def test_scratch_layer_at_inference_uses_the_moving_statistics(scratch_vs_keras,
     dense, layer = scratch_vs_keras["ours"].layers[:2]
     x = dense(scratch_vs_keras["x"][:20]).numpy()  # what the BN layer sees: the Dense layer's outputs
     gamma, beta, mean, var = (v.numpy().astype(np.float64) for v in layer.weights)
-    np.testing.assert_allclose(layer(x, training=False).numpy(), nb["batch_norm_inference"](x, gamma, beta, mean, var),
-                               rtol=0, atol=TOL * max(1.0, np.abs(x).max()))
+    np.testing.assert_allclose(
+        layer(x, training=False).numpy(),
+        nb["batch_norm_inference"](x, gamma, beta, mean, var),
+        rtol=0,
+        atol=TOL * max(1.0, np.abs(x).max()),
+    )
     np.testing.assert_allclose(layer(x, training=True).numpy(), nb["batch_norm"](x, gamma, beta), rtol=0, atol=TOL)
 
 
 # --- helpers.py: the notebook's plot helpers ---------------------------------------------------
+
 
 def test_plot_bn_stages_draws_one_panel_per_stage():
     import matplotlib
@@ -657,13 +737,16 @@ def test_plot_bn_stages_draws_one_panel_per_stage():
     plt.close("all")
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"stages": [np.zeros((2, 3))]}, TypeError, "stages must be a non-empty dict"),
-    ({"stages": {}}, TypeError, "stages must be a non-empty dict"),
-    ({"stages": {"a": np.zeros(3)}}, ValueError, "2-D arrays"),
-    ({"stages": {"a": np.zeros((2, 3)), "b": np.zeros((2, 2))}}, ValueError, "same number of features"),
-    ({"stages": {"a": np.zeros((2, 3))}, "title": 3}, TypeError, "title must be a string"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"stages": [np.zeros((2, 3))]}, TypeError, "stages must be a non-empty dict"),
+        ({"stages": {}}, TypeError, "stages must be a non-empty dict"),
+        ({"stages": {"a": np.zeros(3)}}, ValueError, "2-D arrays"),
+        ({"stages": {"a": np.zeros((2, 3)), "b": np.zeros((2, 2))}}, ValueError, "same number of features"),
+        ({"stages": {"a": np.zeros((2, 3))}, "title": 3}, TypeError, "title must be a string"),
+    ],
+)
 def test_plot_bn_stages_rejects_bad_input(kwargs, error, match):
     with pytest.raises(error, match=match):
         helpers.plot_bn_stages(**kwargs)
@@ -694,18 +777,27 @@ def test_plot_moving_averages_draws_each_momentum_and_the_batches():
     plt.close("all")
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"batch_means": np.zeros((3, 2)), "trajectories": {0.9: np.zeros(3)}}, ValueError, "non-empty 1-D"),
-    ({"batch_means": np.zeros(3), "trajectories": [np.zeros(3)]}, TypeError, "trajectories must be a non-empty dict"),
-    ({"batch_means": np.zeros(3), "trajectories": {0.9: np.zeros(4)}}, ValueError, r"trajectories\[0.9\]"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"batch_means": np.zeros((3, 2)), "trajectories": {0.9: np.zeros(3)}}, ValueError, "non-empty 1-D"),
+        (
+            {"batch_means": np.zeros(3), "trajectories": [np.zeros(3)]},
+            TypeError,
+            "trajectories must be a non-empty dict",
+        ),
+        ({"batch_means": np.zeros(3), "trajectories": {0.9: np.zeros(4)}}, ValueError, r"trajectories\[0.9\]"),
+    ],
+)
 def test_plot_moving_averages_rejects_bad_input(kwargs, error, match):
     with pytest.raises(error, match=match):
         helpers.plot_moving_averages(data_mean=0.0, **kwargs)
 
 
-@pytest.mark.parametrize("values, decimals, expected", [([-1e-17, 0.12344, -2.5], 4, [0.0, 0.1234, -2.5]),
-                                                     ([-0.4], 0, [0.0]), (-1e-9, 2, 0.0)])
+@pytest.mark.parametrize(
+    "values, decimals, expected",
+    [([-1e-17, 0.12344, -2.5], 4, [0.0, 0.1234, -2.5]), ([-0.4], 0, [0.0]), (-1e-9, 2, 0.0)],
+)
 def test_rounded_has_no_negative_zeros(values, decimals, expected):
     out = helpers.rounded(values, decimals)
     np.testing.assert_array_equal(out, expected)
@@ -713,15 +805,21 @@ def test_rounded_has_no_negative_zeros(values, decimals, expected):
     assert "-0." not in str(out)
 
 
-@pytest.mark.parametrize("decimals, error, match", [(2.5, TypeError, "decimals must be an int"),
-                                                    (True, TypeError, "decimals must be an int"),
-                                                    (-1, ValueError, "decimals must be 0 or more")])
+@pytest.mark.parametrize(
+    "decimals, error, match",
+    [
+        (2.5, TypeError, "decimals must be an int"),
+        (True, TypeError, "decimals must be an int"),
+        (-1, ValueError, "decimals must be 0 or more"),
+    ],
+)
 def test_rounded_rejects_bad_decimals(decimals, error, match):
     with pytest.raises(error, match=match):
         helpers.rounded([1.0], decimals)
 
 
 # --- exercises ---------------------------------------------------------------------------------
+
 
 def test_exercise_answers_computed_with_the_notebook_functions_pass(nb, keras):
     out = float(nb["batch_norm_inference"](10.0, 2.0, 1.0, 4.0, 9.0, eps=1e-3))
@@ -731,8 +829,11 @@ def test_exercise_answers_computed_with_the_notebook_functions_pass(nb, keras):
     feature_maps = keras.layers.Conv2D(16, kernel_size=3, padding="same")(np.zeros((8, 32, 32, 3), dtype="float32"))
     shape = tuple(int(n) for n in feature_maps.shape)
     bn = keras_bn(keras, shape)
-    counts = (shape[0] * shape[1] * shape[2], sum(int(np.prod(v.shape)) for v in bn.trainable_weights),
-              sum(int(np.prod(v.shape)) for v in bn.non_trainable_weights))
+    counts = (
+        shape[0] * shape[1] * shape[2],
+        sum(int(np.prod(v.shape)) for v in bn.trainable_weights),
+        sum(int(np.prod(v.shape)) for v in bn.non_trainable_weights),
+    )
     assert helpers.is_correct("05.3", counts)
     assert helpers.is_correct("05.3", list(counts))
     assert helpers.is_correct("05.2", 2.1 * 8 / 7)
@@ -754,29 +855,62 @@ def test_05_1_hints_say_what_is_wrong(wrong, hint):
     assert hint in _evaluate("05.1", wrong)[1]
 
 
-@pytest.mark.parametrize("wrong, hint", [((2.0 / 3.0, -1.0), "standard deviation"), ((4.5, -1.0), "not divided"),
-                                         ((2.0, 0.5 * 2 / 3 + 1.0), "moving mean"), ((2.0, -3.5 * 2 / 3), "beta"),
-                                         ((2.0, -1.0), "new bias")])
+@pytest.mark.parametrize(
+    "wrong, hint",
+    [
+        ((2.0 / 3.0, -1.0), "standard deviation"),
+        ((4.5, -1.0), "not divided"),
+        ((2.0, 0.5 * 2 / 3 + 1.0), "moving mean"),
+        ((2.0, -3.5 * 2 / 3), "beta"),
+        ((2.0, -1.0), "new bias"),
+    ],
+)
 def test_05_4_hints_say_what_is_wrong(wrong, hint):
     assert hint in _evaluate("05.4", wrong)[1]
 
 
-@pytest.mark.parametrize("exercise_id, wrong", [
-    ("05.1", 5.0), ("05.1", 2 * 6 / np.sqrt(9.001)), ("05.1", 10.0),
-    ("05.3", (8 * 32 * 32 * 16, 32, 32)), ("05.3", (32 * 32, 32, 32)), ("05.3", (8, 32, 32)), ("05.3", (16, 32, 32)),
-    ("05.3", (8192, 64, 0)), ("05.3", (8192, 16, 16)), ("05.3", (8192, 32, 0)), ("05.3", (8192, 2, 2)),
-    ("05.2", 2.1), ("05.2", 2.1 * 7 / 8), ("05.2", 2.1 * 3 / 4),
-    ("05.4", (3.0, 0.5)), ("05.4", (2.0, 1.0)), ("05.4", (2.0, -1.333)),
-])
+@pytest.mark.parametrize(
+    "exercise_id, wrong",
+    [
+        ("05.1", 5.0),
+        ("05.1", 2 * 6 / np.sqrt(9.001)),
+        ("05.1", 10.0),
+        ("05.3", (8 * 32 * 32 * 16, 32, 32)),
+        ("05.3", (32 * 32, 32, 32)),
+        ("05.3", (8, 32, 32)),
+        ("05.3", (16, 32, 32)),
+        ("05.3", (8192, 64, 0)),
+        ("05.3", (8192, 16, 16)),
+        ("05.3", (8192, 32, 0)),
+        ("05.3", (8192, 2, 2)),
+        ("05.2", 2.1),
+        ("05.2", 2.1 * 7 / 8),
+        ("05.2", 2.1 * 3 / 4),
+        ("05.4", (3.0, 0.5)),
+        ("05.4", (2.0, 1.0)),
+        ("05.4", (2.0, -1.333)),
+    ],
+)
 def test_wrong_answers_get_a_hint(exercise_id, wrong):
     message = _evaluate(exercise_id, wrong)[1]
     assert "not yet. Hint:" in message
 
 
-@pytest.mark.parametrize("exercise_id, bad", [("05.1", "4.99"), ("05.1", None), ("05.3", "gamma"),
-                                              ("05.3", [1, 2]), ("05.3", (8192.5, 32, 32)),
-                                              ("05.3", {"gamma", "beta"}), ("05.2", True),
-                                              ("05.4", 2.0), ("05.4", (2.0, "b")), ("05.4", (2.0, -1.3, 0.0))])
+@pytest.mark.parametrize(
+    "exercise_id, bad",
+    [
+        ("05.1", "4.99"),
+        ("05.1", None),
+        ("05.3", "gamma"),
+        ("05.3", [1, 2]),
+        ("05.3", (8192.5, 32, 32)),
+        ("05.3", {"gamma", "beta"}),
+        ("05.2", True),
+        ("05.4", 2.0),
+        ("05.4", (2.0, "b")),
+        ("05.4", (2.0, -1.3, 0.0)),
+    ],
+)
 def test_wrong_types_get_a_message_not_a_traceback(exercise_id, bad):
     ok, message = _evaluate(exercise_id, bad)
     assert not ok and "expects" in message

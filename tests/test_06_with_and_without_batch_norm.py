@@ -32,9 +32,12 @@ def nb(nbs):
 
 @pytest.fixture(scope="module")
 def all_runs(nbs):
-    return {split: {norm: [nbs[split]["train"](norm, s, epochs=6) for s in seeds]
-                    for norm in ("none", "bn_before", "bn_after")}
-            for split, seeds in SEED_SETS.items()}
+    return {
+        split: {
+            norm: [nbs[split]["train"](norm, s, epochs=6) for s in seeds] for norm in ("none", "bn_before", "bn_after")
+        }
+        for split, seeds in SEED_SETS.items()
+    }
 
 
 def curves(runs_of_one_variant, key="val_accuracy"):
@@ -42,6 +45,7 @@ def curves(runs_of_one_variant, key="val_accuracy"):
 
 
 # --- the model and the training machinery ------------------------------------------------------
+
 
 def test_fresh_start_draws_glorot_kernels_and_neutral_normalization(nb):
     model = nb["build_model"]("bn_before")
@@ -93,21 +97,29 @@ def test_train_run_records_per_epoch_and_an_inference_mode_training_loss(nb):
     expected = model.evaluate(nb["x_train"], nb["y_train"], batch_size=len(nb["x_train"]), verbose=0)
     assert run["train_loss_inference"] == pytest.approx(float(expected), rel=1e-4)
     from sklearn.metrics import accuracy_score
+
     predicted = np.argmax(model.predict(nb["x_val"], verbose=0), axis=1)
     assert run["val_accuracy"][-1] == pytest.approx(accuracy_score(nb["y_val"], predicted))
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"data": ([1], [1], [1])}, "data"),
-    ({"data": (np.zeros((3, 64)), np.zeros(3), np.zeros((0, 64)), np.zeros(0))}, "data must hold non-empty"),
-    ({"learning_rate": 0.0}, "learning_rate"),
-    ({"batch_size": 0}, "batch_size"),
-    ({"epochs": 1.5}, "epochs"),
-    ({"steps_per_epoch": -3}, "steps_per_epoch"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"data": ([1], [1], [1])}, "data"),
+        ({"data": (np.zeros((3, 64)), np.zeros(3), np.zeros((0, 64)), np.zeros(0))}, "data must hold non-empty"),
+        ({"learning_rate": 0.0}, "learning_rate"),
+        ({"batch_size": 0}, "batch_size"),
+        ({"epochs": 1.5}, "epochs"),
+        ({"steps_per_epoch": -3}, "steps_per_epoch"),
+    ],
+)
 def test_train_run_rejects_bad_arguments(nb, kwargs, match):
-    args = {"model": nb["build_model"]("none"), "data": (nb["x_train"], nb["y_train"], nb["x_val"], nb["y_val"]),
-            "seed": 0, **kwargs}
+    args = {
+        "model": nb["build_model"]("none"),
+        "data": (nb["x_train"], nb["y_train"], nb["x_val"], nb["y_val"]),
+        "seed": 0,
+        **kwargs,
+    }
     with pytest.raises(ValueError, match=match):
         helpers.train_run(**args)
 
@@ -141,6 +153,7 @@ def test_fresh_start_and_accuracy_reject_bad_arguments(nb):
 
 # --- section 1: with and without BN over seeds --------------------------------------------------
 
+
 @pytest.mark.parametrize("split", SEED_SETS)
 def test_bn_learns_faster_and_both_end_close(all_runs, split):
     none, bn = (curves(all_runs[split][n]).mean(axis=0) for n in ("none", "bn_before"))
@@ -159,6 +172,7 @@ def test_bn_training_loss_is_higher_in_training_mode_and_lower_in_inference_mode
 
 # --- going deeper: placement -------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("split", SEED_SETS)
 def test_both_placements_work(all_runs, split):
     # the notebook runs the after-ReLU placement on its first two seeds only: compare on those
@@ -168,6 +182,7 @@ def test_both_placements_work(all_runs, split):
 
 
 # --- section 5: cost --------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("split", SEED_SETS)
 def test_bn_costs_less_than_three_times_the_cpu_time_per_epoch(all_runs, split):
@@ -216,11 +231,15 @@ def test_the_notebook_sweeps_the_rates_tested_here(nb):
     import json
 
     from conftest import NOTEBOOK_DIR
+
     source = "".join("".join(c["source"]) for c in json.loads((NOTEBOOK_DIR / NOTEBOOK).read_text())["cells"])
     assert f"LEARNING_RATES = {RATES}" in source
     # the printed verdicts name each rate as a multiple of the baseline 0.1 (the paper's "x5", "x30")
-    printed = "".join("".join(o.get("text", "")) for c in json.loads((NOTEBOOK_DIR / NOTEBOOK).read_text())["cells"]
-                      for o in c.get("outputs", []))
+    printed = "".join(
+        "".join(o.get("text", ""))
+        for c in json.loads((NOTEBOOK_DIR / NOTEBOOK).read_text())["cells"]
+        for o in c.get("outputs", [])
+    )
     for lr in RATES[1:]:
         assert f"at {lr} (x{round(lr / RATES[0])})" in printed, lr
 
@@ -239,9 +258,12 @@ DEPTH_SEEDS = [1, 2, 3, 4]
 
 @pytest.fixture(scope="module")
 def depth_runs(nb):
-    return {norm: np.array([nb["train"](norm, s, depth=16, learning_rate=0.1, epochs=4)["val_accuracy"][-1]
-                            for s in DEPTH_SEEDS])
-            for norm in ("none", "bn_before")}
+    return {
+        norm: np.array(
+            [nb["train"](norm, s, depth=16, learning_rate=0.1, epochs=4)["val_accuracy"][-1] for s in DEPTH_SEEDS]
+        )
+        for norm in ("none", "bn_before")
+    }
 
 
 def test_sixteen_hidden_layers_train_only_with_bn(depth_runs):
@@ -251,6 +273,7 @@ def test_sixteen_hidden_layers_train_only_with_bn(depth_runs):
 
 
 # --- section 4: tiny batches ------------------------------------------------------------------
+
 
 def test_batch_of_two_normalizes_to_plus_or_minus_one(keras):
     rng = np.random.default_rng(0)
@@ -271,8 +294,9 @@ def test_layer_normalization_ignores_the_rest_of_the_batch(keras):
 
 def test_group_normalization_with_one_group_is_layer_normalization(keras):
     h = np.random.default_rng(2).normal(3, 2, size=(5, 64)).astype("float32")
-    np.testing.assert_allclose(keras.layers.GroupNormalization(groups=1)(h), keras.layers.LayerNormalization()(h),
-                               atol=1e-5)
+    np.testing.assert_allclose(
+        keras.layers.GroupNormalization(groups=1)(h), keras.layers.LayerNormalization()(h), atol=1e-5
+    )
     manual = (h - h.mean(axis=1, keepdims=True)) / np.sqrt(h.var(axis=1, keepdims=True) + 1e-3)
     np.testing.assert_allclose(keras.layers.LayerNormalization()(h), manual, atol=1e-5)
 
@@ -349,6 +373,7 @@ def test_from_batch_eight_bn_is_level_with_layer_norm(tiny, split):
 
 # --- helpers: plots ---------------------------------------------------------------------------
 
+
 def test_plot_mean_band_returns_axes_and_draws_a_band():
     import matplotlib
 
@@ -366,8 +391,7 @@ def band_edges(ax):
     """The lowest and highest y of the shaded band (the last one drawn) at each x, from its polygon."""
     vertices = ax.collections[-1].get_paths()[0].vertices
     xs = np.unique(vertices[:, 0])
-    return xs, np.array([[vertices[vertices[:, 0] == x, 1].min(), vertices[vertices[:, 0] == x, 1].max()]
-                         for x in xs])
+    return xs, np.array([[vertices[vertices[:, 0] == x, 1].min(), vertices[vertices[:, 0] == x, 1].max()] for x in xs])
 
 
 def test_plot_mean_band_draws_the_mean_and_the_band_it_names():
@@ -387,12 +411,15 @@ def test_plot_mean_band_draws_the_mean_and_the_band_it_names():
     np.testing.assert_allclose(edges, [[m - sd, m + sd] for m in (0.4, 0.5, 0.6)], rtol=1e-9)
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"x": [1, 2, 3], "runs": [[1, 2]], "label": "a"}, ValueError, "runs must have shape"),
-    ({"x": [1, 2], "runs": [1, 2], "label": "a"}, ValueError, "runs must have shape"),
-    ({"x": [1, 2], "runs": [[1, 2]], "label": 3}, TypeError, "label"),
-    ({"x": [1, 2], "runs": [[1, 2]], "label": "a", "band": "iqr"}, ValueError, "band"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"x": [1, 2, 3], "runs": [[1, 2]], "label": "a"}, ValueError, "runs must have shape"),
+        ({"x": [1, 2], "runs": [1, 2], "label": "a"}, ValueError, "runs must have shape"),
+        ({"x": [1, 2], "runs": [[1, 2]], "label": 3}, TypeError, "label"),
+        ({"x": [1, 2], "runs": [[1, 2]], "label": "a", "band": "iqr"}, ValueError, "band"),
+    ],
+)
 def test_plot_mean_band_rejects_bad_input(kwargs, error, match):
     with pytest.raises(error, match=match):
         helpers.plot_mean_band(**kwargs)
@@ -417,12 +444,14 @@ def test_draw_normalization_axes_rejects_bad_input(kwargs, match):
 
 # --- exercises --------------------------------------------------------------------------------
 
+
 def test_exercise_answers(nb):
     assert helpers.is_correct("06.1", 768)
-    assert helpers.is_correct("06.1", nb["build_model"]("bn_before").count_params()
-                              - nb["build_model"]("none").count_params())
+    assert helpers.is_correct(
+        "06.1", nb["build_model"]("bn_before").count_params() - nb["build_model"]("none").count_params()
+    )
     assert helpers.is_correct("06.2", 1 / 256)
-    assert helpers.is_correct("06.2", 0.5 ** 8)
+    assert helpers.is_correct("06.2", 0.5**8)
 
 
 @pytest.mark.parametrize("split", SEED_SETS)
@@ -435,7 +464,7 @@ def test_exercise_06_2_the_measured_shrinkage_is_near_two_to_the_minus_eight(nbs
         h = x.astype("float64")
         for d in [layer for layer in plain.layers if layer.__class__.__name__ == "Dense"][:-1]:
             h = np.maximum(h @ np.asarray(d.kernel, dtype="float64") + np.asarray(d.bias), 0)  # independent NumPy pass
-        ratio = np.sqrt(np.mean(h**2) / np.mean(x.astype("float64") ** 2)) / 0.5 ** 8
+        ratio = np.sqrt(np.mean(h**2) / np.mean(x.astype("float64") ** 2)) / 0.5**8
         assert 1 / 3 < ratio < 3, (s, ratio)
 
 
@@ -450,11 +479,24 @@ def test_exercise_06_3_default_momentum_costs_a_few_hundredths(nbs, all_runs, sp
     assert not helpers.is_correct("06.3", -answer)
 
 
-@pytest.mark.parametrize("exercise_id, wrong", [
-    ("06.1", 1024), ("06.1", 256), ("06.1", 512), ("06.1", 0),
-    ("06.2", 0.5 ** 16), ("06.2", 0.5), ("06.2", 2 ** -7), ("06.2", -1.0), ("06.2", 0.0),
-    ("06.3", -0.08), ("06.3", 0.0), ("06.3", 0.5), ("06.3", 85),
-])
+@pytest.mark.parametrize(
+    "exercise_id, wrong",
+    [
+        ("06.1", 1024),
+        ("06.1", 256),
+        ("06.1", 512),
+        ("06.1", 0),
+        ("06.2", 0.5**16),
+        ("06.2", 0.5),
+        ("06.2", 2**-7),
+        ("06.2", -1.0),
+        ("06.2", 0.0),
+        ("06.3", -0.08),
+        ("06.3", 0.0),
+        ("06.3", 0.5),
+        ("06.3", 85),
+    ],
+)
 def test_wrong_exercise_answers_get_a_hint(capsys, exercise_id, wrong):
     helpers.check(exercise_id, wrong)
     out = capsys.readouterr().out

@@ -115,10 +115,15 @@ for seed in map(int, sys.argv[2:]):
 
 @pytest.fixture(scope="module")
 def results():
-    proc = subprocess.run([sys.executable, "-c", RUNNER, str(TESTS), *map(str, SEEDS)],
-                          capture_output=True, text=True, timeout=900, cwd=TESTS.parent)
+    proc = subprocess.run(
+        [sys.executable, "-c", RUNNER, str(TESTS), *map(str, SEEDS)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=TESTS.parent,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    found = [json.loads(line[len("RESULT "):]) for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
+    found = [json.loads(line[len("RESULT ") :]) for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
     assert [r["seed"] for r in found] == SEEDS
     return found
 
@@ -129,12 +134,14 @@ def by_seed(results, key):
 
 # --- setup: two logical devices, two replicas --------------------------------------------------
 
+
 def test_two_logical_devices_and_two_replicas(results):
     assert by_seed(results, "devices") == [2] * len(SEEDS)
     assert by_seed(results, "replicas") == [2] * len(SEEDS)
 
 
 # --- section 2: global batch = per-replica batch x replicas --------------------------------------
+
 
 @pytest.mark.parametrize("global_batch", [64, 100])
 def test_each_step_splits_the_global_batch_between_the_replicas(results, global_batch):
@@ -159,6 +166,7 @@ def test_the_stored_split_is_32_and_32_then_3_and_2(results):
 
 # --- section 3: one step on two replicas == one step on one device -------------------------------
 
+
 def test_two_replicas_take_the_one_device_step(results):
     for r in results:
         assert r["change"] > 1e-3, "the step must move the weights, or equality proves nothing"
@@ -174,6 +182,7 @@ def test_replica_gradients_are_averaged_not_summed(results):
 
 
 # --- section 4: BN per replica vs synchronized ----------------------------------------------------
+
 
 def test_bn_per_replica_changes_the_step_and_synchronized_bn_does_not(results):
     for r in results:
@@ -196,7 +205,7 @@ def test_replica_slices_have_their_own_statistics(results):
 def test_bn_on_replicas_normalizes_each_slice_or_the_global_batch(results):
     for r in results:
         assert r["per_replica_vs_numpy_slices"] < 1e-4  # replica 0 gets the first 32 samples
-        assert r["per_replica_vs_numpy_whole"] > 0.1    # printed as a sizeable difference
+        assert r["per_replica_vs_numpy_whole"] > 0.1  # printed as a sizeable difference
         assert r["synchronized_vs_numpy_whole"] < 1e-4
         assert r["synchronized_vs_keras_one_device"] < 1e-5  # "same outputs as one-device BN"
 
@@ -205,12 +214,13 @@ def test_per_replica_gap_grows_as_slices_shrink(results):
     for r in results:
         gaps = [r["gaps"][str(b)] for b in (2, 4, 8, 16, 32, 64, 128)]
         assert all(a > b for a, b in zip(gaps, gaps[1:])), gaps
-        assert 0.45 < gaps[0] < 0.75         # "about 0.6 standard deviations on average at 2 per replica"
+        assert 0.45 < gaps[0] < 0.75  # "about 0.6 standard deviations on average at 2 per replica"
         assert 0.08 < r["gaps"]["32"] < 0.2  # "about 0.13 at 32" (the notebook's seed)
         assert gaps[0] > 3 * r["gaps"]["32"]
 
 
 # --- section 5: gradient accumulation -------------------------------------------------------------
+
 
 def test_gradient_accumulation_matches_the_large_batch_without_bn_only(results):
     for r in results:
@@ -231,6 +241,7 @@ def test_bn_moving_averages_are_updated_at_every_micro_batch(results):
 
 # --- going deeper: the custom loop under MirroredStrategy ----------------------------------------
 
+
 def test_custom_loop_runs_an_epoch_with_identical_replicas(results):
     for r in results:
         assert r["loop_steps"] == 640 // 64
@@ -241,17 +252,27 @@ def test_custom_loop_runs_an_epoch_with_identical_replicas(results):
 
 # --- exercises: answers by hand ------------------------------------------------------------------
 
+
 def test_exercise_answers_by_hand():
     assert helpers.is_correct("07.1", math.ceil(N_DIGITS / (3 * 16)))  # 38
     assert helpers.is_correct("07.2", 0.1 * 2)  # the global batch doubles, 64 -> 128
     assert helpers.is_correct("07.3", 16)
     assert helpers.is_correct("07.4", (2, 16))
-    for exercise_id, wrong in [("07.1", 37), ("07.1", 113), ("07.2", 0.4), ("07.2", 0.05), ("07.3", 128),
-                               ("07.4", (16, 2)), ("07.4", (2, 8)), ("07.4", (16, 16))]:
+    for exercise_id, wrong in [
+        ("07.1", 37),
+        ("07.1", 113),
+        ("07.2", 0.4),
+        ("07.2", 0.05),
+        ("07.3", 128),
+        ("07.4", (16, 2)),
+        ("07.4", (2, 8)),
+        ("07.4", (16, 16)),
+    ]:
         assert not helpers.is_correct(exercise_id, wrong), (exercise_id, wrong)
 
 
 # --- helpers of this section ---------------------------------------------------------------------
+
 
 def test_max_abs_difference_by_hand():
     assert helpers.max_abs_difference([np.zeros(3), np.ones((2, 2))], [np.array([0, -2, 1]), np.ones((2, 2))]) == 2.0
@@ -261,13 +282,16 @@ def test_max_abs_difference_by_hand():
     assert helpers.max_abs_difference([np.zeros((0,)), np.full(2, 0.5)], [np.zeros((0,)), np.zeros(2)]) == 0.5
 
 
-@pytest.mark.parametrize("first, second, error, match", [
-    (np.zeros(3), [np.zeros(3)], TypeError, "first must be a list"),
-    ([np.zeros(3)], "x", TypeError, "second must be a list"),
-    ([], [], ValueError, "non-empty"),
-    ([np.zeros(3)], [np.zeros(3), np.zeros(3)], ValueError, "same length"),
-    ([np.zeros(3)], [np.zeros(4)], ValueError, "shape"),
-])
+@pytest.mark.parametrize(
+    "first, second, error, match",
+    [
+        (np.zeros(3), [np.zeros(3)], TypeError, "first must be a list"),
+        ([np.zeros(3)], "x", TypeError, "second must be a list"),
+        ([], [], ValueError, "non-empty"),
+        ([np.zeros(3)], [np.zeros(3), np.zeros(3)], ValueError, "same length"),
+        ([np.zeros(3)], [np.zeros(4)], ValueError, "shape"),
+    ],
+)
 def test_max_abs_difference_refuses_nonsense(first, second, error, match):
     with pytest.raises(error, match=match):
         helpers.max_abs_difference(first, second)

@@ -141,9 +141,16 @@ def job(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if k != "TF_CONFIG"}
     commands = []
     for index in range(2):
-        tf_config = {"cluster": {"worker": [f"localhost:{p}" for p in ports]}, "task": {"type": "worker", "index": index}}
-        commands.append(([sys.executable, str(script), str(ROOT), str(index), str(work) + os.sep],
-                         dict(env, TF_CONFIG=json.dumps(tf_config))))
+        tf_config = {
+            "cluster": {"worker": [f"localhost:{p}" for p in ports]},
+            "task": {"type": "worker", "index": index},
+        }
+        commands.append(
+            (
+                [sys.executable, str(script), str(ROOT), str(index), str(work) + os.sep],
+                dict(env, TF_CONFIG=json.dumps(tf_config)),
+            )
+        )
     started = time.monotonic()
     codes = run_processes(commands, work, TIMEOUT)
     seconds = time.monotonic() - started
@@ -187,8 +194,11 @@ def test_fit_fails_the_way_the_notebook_says(job):
     assert fit == "ok" or "PerReplica" in fit, fit  # "ok" is caught by the strict xfail below
 
 
-@pytest.mark.xfail(strict=True, reason="Keras 3.15.1: fit() under MultiWorkerMirroredStrategy fails "
-                                       "(keras-team/keras#20585, tensorflow/tensorflow#72388); if this passes, "
-                                       "update notebook 07's 'several machines' section")
+@pytest.mark.xfail(
+    strict=True,
+    reason="Keras 3.15.1: fit() under MultiWorkerMirroredStrategy fails "
+    "(keras-team/keras#20585, tensorflow/tensorflow#72388); if this passes, "
+    "update notebook 07's 'several machines' section",
+)
 def test_fit_works_under_multi_worker_strategy(job):
     assert job["results"]["worker0"].get("fit") == "ok", job["results"]["worker0"].get("fit")

@@ -52,7 +52,9 @@ def test_hint_for_number_tolerance_and_typical_wrong_answers():
     """Worked by hand: equal within rel_tol x max(1, |expected|), else the wrong-answer hint or the general one."""
     assert helpers.hint_for_number(1.0 + 5e-7, 1.0, "h") is None
     assert helpers.hint_for_number(1.0 + 2e-6, 1.0, "h") == "h"  # 2e-6 off: more than the default 1e-6
-    assert helpers.hint_for_number(1000.0005, 1000.0, "h") is None and helpers.hint_for_number(1000.002, 1000, "h") == "h"
+    assert (
+        helpers.hint_for_number(1000.0005, 1000.0, "h") is None and helpers.hint_for_number(1000.002, 1000, "h") == "h"
+    )
     assert helpers.hint_for_number(5e-7, 0.0, "h") is None  # near 0 the tolerance is absolute
     assert helpers.hint_for_number(1.05, 1.0, "h", rel_tol=0.1) is None
     assert helpers.hint_for_number(2.0, 1.0, "h", wrong={2.0: "w", 3.0: "x"}) == "w"

@@ -45,8 +45,11 @@ def page_text(path: Path) -> str:
 
 
 def tagged(nb: dict, tag: str, cell_type: str | None = None) -> list[dict]:
-    return [c for c in nb["cells"] if tag in c.get("metadata", {}).get("tags", [])
-            and (cell_type is None or c["cell_type"] == cell_type)]
+    return [
+        c
+        for c in nb["cells"]
+        if tag in c.get("metadata", {}).get("tags", []) and (cell_type is None or c["cell_type"] == cell_type)
+    ]
 
 
 def output_text(cell: dict) -> str:
@@ -104,6 +107,7 @@ def pdf_build(tmp_path_factory):
 # The student edition, unit-tested on a small notebook
 # ---------------------------------------------------------------------------
 
+
 def small_notebook():
     import nbformat
 
@@ -112,11 +116,15 @@ def small_notebook():
     nb.cells = [
         v4.new_markdown_cell("# A title\n\nOverview."),
         v4.new_markdown_cell("**Exercise 99.1.** Do it.", metadata={"tags": ["exercise"]}),
-        v4.new_code_cell("answer = ...  # your answer here\nhelpers.check('99.1', answer)",
-                         metadata={"tags": ["exercise"]}),
+        v4.new_code_cell(
+            "answer = ...  # your answer here\nhelpers.check('99.1', answer)", metadata={"tags": ["exercise"]}
+        ),
         v4.new_markdown_cell("**Solution.** Secret reasoning.", metadata={"tags": ["solution"]}),
-        v4.new_code_cell("answer = 6 * 7\nhelpers.check('99.1', answer)", metadata={"tags": ["solution"]},
-                         outputs=[v4.new_output("stream", text="Exercise 99.1: correct. Well done!\n")]),
+        v4.new_code_cell(
+            "answer = 6 * 7\nhelpers.check('99.1', answer)",
+            metadata={"tags": ["solution"]},
+            outputs=[v4.new_output("stream", text="Exercise 99.1: correct. Well done!\n")],
+        ),
         v4.new_markdown_cell("See [the next one](01_next.ipynb#part-2) and [the web](https://keras.io)."),
         v4.new_code_cell("answer = 7 * 6", metadata={"tags": ["solution"]}),
     ]
@@ -126,21 +134,30 @@ def small_notebook():
 def test_nbval_markers_are_not_printed():
     src = "# NBVAL_IGNORE_OUTPUT\n# why: wall-clock timings vary\nprint(t)\n# why: a real comment\nx = 1"
     assert editions.display_source(src) == "print(t)\n# why: a real comment\nx = 1"
-    assert editions.display_source("x = 1  # NBVAL_SKIP is only a comment here") == "x = 1  # NBVAL_SKIP is only a comment here"
+    assert (
+        editions.display_source("x = 1  # NBVAL_SKIP is only a comment here")
+        == "x = 1  # NBVAL_SKIP is only a comment here"
+    )
 
 
 def test_an_escaped_dollar_stays_a_dollar_not_math():
     # Notebook 03 writes prices as k\$; nbconvert's markdown would drop the backslash and MathJax would
     # typeset the text between two prices as math. The builder doubles it so MathJax shows a plain $.
-    nb = {"cells": [{"cell_type": "markdown", "source": "5 k\\$ and 3 k\\$, then $x$ and \\\\$"},
-                    {"cell_type": "code", "source": "price = '5 k\\$'"}]}
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "source": "5 k\\$ and 3 k\\$, then $x$ and \\\\$"},
+            {"cell_type": "code", "source": "price = '5 k\\$'"},
+        ]
+    }
     out = render.keep_escaped_dollars(nb)
     assert out["cells"][0]["source"] == "5 k\\\\$ and 3 k\\\\$, then $x$ and \\\\$"
     assert out["cells"][1]["source"] == "price = '5 k\\$'"
 
 
 def test_wide_tables_shrink_and_long_sentences_wrap():
-    table = "\n".join(["name" + " " * 30 + "  ".join(["column"] * 14)] + ["row" + " " * 31 + "  ".join(["0.25  "] * 14)])
+    table = "\n".join(
+        ["name" + " " * 30 + "  ".join(["column"] * 14)] + ["row" + " " * 31 + "  ".join(["0.25  "] * 14)]
+    )
     scale = render.output_scale(table)
     assert scale is not None and max(map(len, table.splitlines())) * scale <= render.PRINT_LINE_CHARS
     assert render.output_scale("short  table\nrow  1") is None
@@ -166,14 +183,19 @@ def test_student_edition_replaces_each_run_of_solution_cells_by_one_note():
 def test_links_to_notebooks_become_links_to_html():
     page = '<a href="01_next.ipynb#part-2">x</a> <a href="./02_b.ipynb">y</a> <a href="https://a.org/x.ipynb">z</a>'
     assert links.rewrite_notebook_links(page) == (
-        '<a href="01_next.html#part-2">x</a> <a href="02_b.html">y</a> <a href="https://a.org/x.ipynb">z</a>')
+        '<a href="01_next.html#part-2">x</a> <a href="02_b.html">y</a> <a href="https://a.org/x.ipynb">z</a>'
+    )
 
 
 def test_header_titles_are_cut_after_their_first_clause():
-    assert notebooks.header_title("Feature scaling: normalization, standardization, and why unscaled inputs fail") == \
-        "Feature scaling"
-    assert notebooks.header_title("Why batch normalization? One exploding weight, and activations drifting") == \
-        "Why batch normalization?"
+    assert (
+        notebooks.header_title("Feature scaling: normalization, standardization, and why unscaled inputs fail")
+        == "Feature scaling"
+    )
+    assert (
+        notebooks.header_title("Why batch normalization? One exploding weight, and activations drifting")
+        == "Why batch normalization?"
+    )
     assert notebooks.header_title("Start here") == "Start here"
     long = notebooks.header_title("A very long title without any clause break that goes on and on and on")
     assert long.endswith("…") and len(long) <= notebooks.HEADER_TITLE_CHARS + 1
@@ -205,6 +227,7 @@ def test_bad_arguments_are_refused_with_a_clear_message(tmp_path, monkeypatch):
 # ---------------------------------------------------------------------------
 # HTML editions of every notebook
 # ---------------------------------------------------------------------------
+
 
 def test_every_notebook_has_both_html_editions_and_an_index(html_build):
     for edition in editions.EDITIONS:
@@ -307,14 +330,13 @@ def test_student_index_does_not_point_to_the_instructor_edition(html_build):
 
 
 # Phrases that promise a worked solution right after the exercise: true in the instructor edition only.
-PROMISES = re.compile(r"(worked )?solutions? (follows?|below|comes? next)|(see|find) the solution below",
-                      re.IGNORECASE)
+PROMISES = re.compile(r"(worked )?solutions? (follows?|below|comes? next)|(see|find) the solution below", re.IGNORECASE)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_student_edition_does_not_promise_worked_solutions(html_build, path):
     text = page_text(html_build.out_dir / "student" / f"{path.stem}.html")
-    found = [text[max(0, m.start() - 60):m.end() + 20] for m in PROMISES.finditer(text)]
+    found = [text[max(0, m.start() - 60) : m.end() + 20] for m in PROMISES.finditer(text)]
     assert not found, f"the student edition promises a solution it does not hold: {found}"
 
 
@@ -344,7 +366,7 @@ def test_links_between_notebooks_point_to_the_html_edition(html_build):
 
 def test_html_is_self_contained_and_styled_for_print(html_build):
     page = (html_build.out_dir / "student" / f"{IDS[0]}.html").read_text(encoding="utf-8")
-    assert "require.js" not in page and "<script src=\"http" not in page.split("MathJax")[0]
+    assert "require.js" not in page and '<script src="http' not in page.split("MathJax")[0]
     for rule in ("white-space: pre-wrap", "max-width: 100%", "break-inside: avoid", "@page"):
         assert rule in page
     for path in html_build.out_dir.glob("*/*.*"):
@@ -354,6 +376,7 @@ def test_html_is_self_contained_and_styled_for_print(html_build):
 # ---------------------------------------------------------------------------
 # PDF (Chromium)
 # ---------------------------------------------------------------------------
+
 
 def test_pdfs_are_built_for_both_editions_and_combined(pdf_build):
     from pypdf import PdfReader
@@ -368,10 +391,12 @@ def test_pdfs_are_built_for_both_editions_and_combined(pdf_build):
         assert [o.title for o in top] == [h.label for h in pdf_build.handouts]
         assert [combined.get_destination_page_number(o) for o in top] == [
             sum(len(PdfReader(str(g.outputs[edition]["pdf"])).pages) for g in pdf_build.handouts[:i]) + 1
-            for i in range(len(pdf_build.handouts))], "each bookmark opens its notebook's first page"
+            for i in range(len(pdf_build.handouts))
+        ], "each bookmark opens its notebook's first page"
         cover = combined.pages[0].extract_text()
-        assert labels.EDITION_LABELS[edition] in cover and all(h.short_title[:30] in norm(cover)
-                                                            for h in pdf_build.handouts)
+        assert labels.EDITION_LABELS[edition] in cover and all(
+            h.short_title[:30] in norm(cover) for h in pdf_build.handouts
+        )
 
 
 def test_every_pdf_page_is_headed_with_course_and_notebook_title(pdf_build):
@@ -401,8 +426,16 @@ def test_letter_paper(tmp_path):
 
     exe = need_chromium()
     first = pdf_sample()[:1]
-    result = build_handouts(snapshot(first, tmp_path / "source"), tmp_path, paper="letter", editions=["student"],
-                      combined=False, index=False, chromium=exe, log=quiet)
+    result = build_handouts(
+        snapshot(first, tmp_path / "source"),
+        tmp_path,
+        paper="letter",
+        editions=["student"],
+        combined=False,
+        index=False,
+        chromium=exe,
+        log=quiet,
+    )
     pages = PdfReader(str(result.handouts[0].outputs["student"]["pdf"])).pages
     assert [round(float(x)) for x in pages[0].mediabox[2:]] == [612, 792], "US Letter is 8.5 x 11 in"
     assert all(result.handouts[0].header_label in p.extract_text() for p in pages)
@@ -462,8 +495,24 @@ def test_pdf_links_lead_to_the_other_notebooks_and_name_no_local_path(pdf_build)
 
 EXERCISE_IDS = helpers.exercise_ids()
 WRONG_TYPES = [object(), "not an answer", None, {"a": 1}, [[1, 2], [3]]]
-PLAUSIBLY_WRONG = [-1, 0, 1, 3, 0.123, 10**9, "b", "wrong", [0, 0], (0, 0), [0.5, 0.5], {"x": 0}, {"wrong"},
-                   set(), True, False]
+PLAUSIBLY_WRONG = [
+    -1,
+    0,
+    1,
+    3,
+    0.123,
+    10**9,
+    "b",
+    "wrong",
+    [0, 0],
+    (0, 0),
+    [0.5, 0.5],
+    {"x": 0},
+    {"wrong"},
+    set(),
+    True,
+    False,
+]
 
 
 @pytest.mark.parametrize("exercise_id", EXERCISE_IDS)
@@ -497,7 +546,8 @@ def test_a_wrong_answer_gets_a_hint(exercise_id, capsys):
     prefix = exercise_id.split(".")[0]
     own_tests = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob(f"test_{prefix}_*.py"))
     assert re.search(rf"""["']{re.escape(exercise_id)}["']""", own_tests), (
-        f"no generic wrong answer gets a hint for {exercise_id}, and tests/test_{prefix}_*.py does not test it")
+        f"no generic wrong answer gets a hint for {exercise_id}, and tests/test_{prefix}_*.py does not test it"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -514,8 +564,9 @@ def korean_font_file() -> tuple[Path, int]:
     import subprocess
 
     try:
-        found = subprocess.run(["fc-match", "-f", "%{file}|%{index}", "Noto Sans CJK KR"], capture_output=True,
-                               text=True, timeout=30).stdout
+        found = subprocess.run(
+            ["fc-match", "-f", "%{file}|%{index}", "Noto Sans CJK KR"], capture_output=True, text=True, timeout=30
+        ).stdout
     except OSError:
         found = ""
     if "NotoSansCJK" not in found:
@@ -551,8 +602,11 @@ def test_korean_pdf_has_korean_headers_footers_cover_and_a_cjk_font(tmp_path):
     # A short excerpt of a Korean notebook (its title, first cells and exercises) keeps the printing quick.
     smallest = min(KOREAN_NOTEBOOKS, key=lambda p: p.stat().st_size)
     nb = load_notebook(smallest)
-    nb["cells"] = [c for i, c in enumerate(nb["cells"]) if i < 6 or tagged({"cells": [c]}, "exercise")
-                   or tagged({"cells": [c]}, "solution")]
+    nb["cells"] = [
+        c
+        for i, c in enumerate(nb["cells"])
+        if i < 6 or tagged({"cells": [c]}, "exercise") or tagged({"cells": [c]}, "solution")
+    ]
     (tmp_path / "source").mkdir()
     excerpt = tmp_path / "source" / smallest.name
     excerpt.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")

@@ -75,6 +75,7 @@ def test_requirements_are_pinned_and_installed():
 
 # --- logical_cpus: splitting the CPU into logical TensorFlow devices (notebook 07) ---------------
 
+
 @pytest.mark.parametrize("bad", [1.5, "2", True, [2]])
 def test_logical_cpus_of_the_wrong_type_is_a_type_error_naming_it(monkeypatch, bad):
     monkeypatch.delenv(helpers.SEED_ENV_VAR, raising=False)
@@ -114,8 +115,13 @@ def test_logical_cpus_splits_the_cpu_quietly_and_refuses_a_late_change():
     import sys
 
     env = {k: v for k, v in os.environ.items() if k != helpers.SEED_ENV_VAR}
-    proc = subprocess.run([sys.executable, "-c", SPLIT_SCRIPT, str(helpers.PROJECT_ROOT)], capture_output=True,
-                          text=True, timeout=300, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-c", SPLIT_SCRIPT, str(helpers.PROJECT_ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == ["devices 3", "again 3", "default 3", "error True True"]
     assert proc.stderr == "", "the device split must not print TensorFlow log lines"
@@ -125,9 +131,12 @@ def test_setup_without_logical_cpus_leaves_one_cpu_device():
     import subprocess
     import sys
 
-    script = ("import sys; sys.path.insert(0, sys.argv[1]); import helpers; helpers.setup(seed=0); "
-              "import tensorflow as tf; print(len(tf.config.list_logical_devices('CPU')))")
-    proc = subprocess.run([sys.executable, "-c", script, str(helpers.PROJECT_ROOT)],
-                          capture_output=True, text=True, timeout=300)
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import helpers; helpers.setup(seed=0); "
+        "import tensorflow as tf; print(len(tf.config.list_logical_devices('CPU')))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(helpers.PROJECT_ROOT)], capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "1"

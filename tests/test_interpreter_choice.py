@@ -24,8 +24,10 @@ from conftest import ROOT
 SCRIPT = ROOT / "tools" / "course_python.sh"
 TOOLS = ("make", "sh", "rm", "mkdir", "cp", "touch", "id", "cat", "dirname")
 
-pytestmark = pytest.mark.skipif(shutil.which("make") is None or shutil.which("sh") is None,
-                                reason="needs make and sh (the interpreter choice is make's)")
+pytestmark = pytest.mark.skipif(
+    shutil.which("make") is None or shutil.which("sh") is None,
+    reason="needs make and sh (the interpreter choice is make's)",
+)
 
 
 def fake_python(bin_dir: Path, name: str, version: str | None, venv_ok: bool = True) -> Path:
@@ -35,11 +37,16 @@ def fake_python(bin_dir: Path, name: str, version: str | None, venv_ok: bool = T
     if version is None:
         body = f'echo "pyenv: {name}: command not found" >&2\nexit 127\n'
     else:
-        venv = ('mkdir -p "$3/bin" && cp "$0" "$3/bin/python"' if venv_ok
-                else 'mkdir -p "$3/bin"; echo "Error: ensurepip is not available" >&2; exit 1')
-        body = (f'case "$1" in\n  -c) echo {version} ;;\n'
-                f'  *) echo "{name} $*" >> "$(dirname "$0")/calls"\n'
-                f'     if [ "$1 $2" = "-m venv" ]; then {venv}; fi ;;\nesac\n')
+        venv = (
+            'mkdir -p "$3/bin" && cp "$0" "$3/bin/python"'
+            if venv_ok
+            else 'mkdir -p "$3/bin"; echo "Error: ensurepip is not available" >&2; exit 1'
+        )
+        body = (
+            f'case "$1" in\n  -c) echo {version} ;;\n'
+            f'  *) echo "{name} $*" >> "$(dirname "$0")/calls"\n'
+            f'     if [ "$1 $2" = "-m venv" ]; then {venv}; fi ;;\nesac\n'
+        )
     path.write_text("#!/bin/sh\n" + body)
     path.chmod(0o755)
     return path
@@ -94,9 +101,11 @@ def test_make_test_stops_before_creating_anything_with_only_python_3_14(course):
     assert "no python3.13, python3.12, python3.11 on PATH" in message
     assert "Python 3.11, 3.12 or 3.13" in message
     lines = message.splitlines()
-    for platform, hints in {"Linux": ("apt install python3.13", "deadsnakes", "pyenv install 3.13"),
-                            "macOS": ("brew install python@3.13",),
-                            "Windows": ("python.org", "py -3.13 -m venv .venv")}.items():
+    for platform, hints in {
+        "Linux": ("apt install python3.13", "deadsnakes", "pyenv install 3.13"),
+        "macOS": ("brew install python@3.13",),
+        "Windows": ("python.org", "py -3.13 -m venv .venv"),
+    }.items():
         line = [ln for ln in lines if ln.strip().startswith(platform + ":")]
         assert len(line) == 1, message
         for hint in hints:

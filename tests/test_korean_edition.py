@@ -52,8 +52,9 @@ def text(cell: dict) -> str:
 
 def test_every_english_notebook_has_a_translation_file():
     missing = [p.name for p in NOTEBOOKS if p not in TRANSLATED]
-    assert not missing, ("no Korean translation yet (start one with `python tools/translate.py --init NN`): "
-                         + ", ".join(missing))
+    assert not missing, (
+        "no Korean translation yet (start one with `python tools/translate.py --init NN`): " + ", ".join(missing)
+    )
 
 
 def test_no_korean_file_without_an_english_notebook():
@@ -112,7 +113,8 @@ def test_bold_and_italic_render_in_korean(english):
         if e["cell_type"] == "markdown" and k["cell_type"] == "markdown":
             assert stray_emphasis(text(k)) <= stray_emphasis(text(e)), (
                 f"{english.name} cell {index} (id {k.get('id')}): a ** or * shows literally; put a space or "
-                f"punctuation after the closing mark, e.g. '**ceil(N / B)**. ...' or '**배치**(batch)'")
+                f"punctuation after the closing mark, e.g. '**ceil(N / B)**. ...' or '**배치**(batch)'"
+            )
 
 
 def test_stray_emphasis_is_noticed():
@@ -162,8 +164,7 @@ def test_editing_an_english_cell_makes_its_translation_stale(scratch_copy, tmp_p
 def test_a_hand_edited_korean_notebook_is_noticed(scratch_copy, tmp_path):
     english, copy = scratch_copy
     rendered = translate.render(copy)
-    (tmp_path / "ko" / english.name).write_text(rendered.replace('"outputs": [', '"outputs": [ ', 1),
-                                                 encoding="utf-8")
+    (tmp_path / "ko" / english.name).write_text(rendered.replace('"outputs": [', '"outputs": [ ', 1), encoding="utf-8")
     assert any("differs from what `make translate` writes" in p for p in translate.problems(copy))
 
 
@@ -171,8 +172,10 @@ def test_links_lead_to_the_korean_notebooks_and_other_files_one_folder_up():
     assert translate.localize_links("[next](02_batch_size_tradeoffs.ipynb)") == "[next](02_batch_size_tradeoffs.ipynb)"
     assert translate.localize_links("[data](data/README.md)") == "[data](../data/README.md)"
     assert translate.localize_links("[English](../00_start_here.ipynb)") == "[English](../00_start_here.ipynb)"
-    assert translate.localize_links("[paper](https://arxiv.org/abs/1502.03167)") == \
-        "[paper](https://arxiv.org/abs/1502.03167)"
+    assert (
+        translate.localize_links("[paper](https://arxiv.org/abs/1502.03167)")
+        == "[paper](https://arxiv.org/abs/1502.03167)"
+    )
 
 
 def test_a_malformed_marker_is_named(tmp_path):

@@ -49,6 +49,7 @@ TIMEOUT = 180.0  # seconds for each wait; generous, for a busy 2-core machine
 # What the stored notebook says (read from its JSON, independently of the page)
 # ---------------------------------------------------------------------------
 
+
 def notebook_title(nb: dict) -> str:
     """The `# Title` line of the first markdown cell, without markdown emphasis."""
     first = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
@@ -57,8 +58,9 @@ def notebook_title(nb: dict) -> str:
 
 
 def stored_text(cell: dict) -> str:
-    return "".join("".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", ""))
-                   for o in cell.get("outputs", []))
+    return "".join(
+        "".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", "")) for o in cell.get("outputs", [])
+    )
 
 
 def cells_to_run(nb: dict) -> tuple[int, int]:
@@ -73,10 +75,12 @@ def cells_to_run(nb: dict) -> tuple[int, int]:
 # JupyterLab, started as `make lab` starts it
 # ---------------------------------------------------------------------------
 
+
 def make_lab_command() -> list[str]:
     """The JupyterLab command line of `make lab`, for the environment running these tests."""
-    out = subprocess.run(["make", "-n", "-s", "lab", f"VENV={sys.prefix}"], cwd=ROOT, capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        ["make", "-n", "-s", "lab", f"VENV={sys.prefix}"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     lines = [ln for ln in out.splitlines() if re.search(r"/jupyter\S* lab\b", ln)]
     assert lines, f"`make -n lab` runs no `jupyter lab`:\n{out}"
     return shlex.split(lines[-1])
@@ -96,7 +100,9 @@ def need_tools() -> str:
 def start_lab(root: Path, home: Path) -> tuple[subprocess.Popen, str]:
     """Start `make lab`'s JupyterLab in `root` on a free port without a browser; return it and its URL."""
     cmd = make_lab_command() + [
-        "--no-browser", "--port=0", "--ServerApp.port_retries=0",
+        "--no-browser",
+        "--port=0",
+        "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={secrets.token_hex(16)}",
         f"--LabApp.user_settings_dir={home / 'user-settings'}",
         f"--LabApp.workspaces_dir={home / 'workspaces'}",
@@ -107,8 +113,9 @@ def start_lab(root: Path, home: Path) -> tuple[subprocess.Popen, str]:
     (docmanager / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(home / "runtime"))
     log = open(home / "lab.log", "wb")
-    proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+    )
     # The page `make lab` would open in the browser: the server writes it once it listens.
     deadline = time.monotonic() + TIMEOUT
     while time.monotonic() < deadline:
@@ -172,8 +179,11 @@ _STATE_JS = r"""
 # The cells of the open notebook (windowing keeps every cell in the page, out-of-view ones hidden by CSS).
 _CELLS_JS = "[...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell')]"
 
-_MARK_STORED_JS = _CELLS_JS + r"""[%d].querySelectorAll('.jp-OutputArea-child').forEach(
+_MARK_STORED_JS = (
+    _CELLS_JS
+    + r"""[%d].querySelectorAll('.jp-OutputArea-child').forEach(
     e => e.dataset.storedOutput = '1'); true"""
+)
 
 _CELL_JS = r"""
 (() => {
@@ -217,15 +227,17 @@ class Page:
 
     def click(self, selector_js: str) -> None:
         """A real mouse click in the middle of an element (scrolled into view first)."""
-        box = self.js(f"(() => {{ const e = {selector_js}; e.scrollIntoView({{block: 'center'}}); "
-                      f"const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()")
+        box = self.js(
+            f"(() => {{ const e = {selector_js}; e.scrollIntoView({{block: 'center'}}); "
+            f"const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()"
+        )
         for kind in ("mousePressed", "mouseReleased"):
-            self.call("Input.dispatchMouseEvent", {"type": kind, "x": box[0], "y": box[1], "button": "left",
-                                                   "clickCount": 1})
+            self.call(
+                "Input.dispatchMouseEvent", {"type": kind, "x": box[0], "y": box[1], "button": "left", "clickCount": 1}
+            )
 
     def shift_enter(self) -> None:
-        key = {"key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13, "nativeVirtualKeyCode": 13,
-               "modifiers": 8}
+        key = {"key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13, "nativeVirtualKeyCode": 13, "modifiers": 8}
         self.call("Input.dispatchKeyEvent", {"type": "rawKeyDown", **key})
         self.call("Input.dispatchKeyEvent", {"type": "keyUp", **key})
 
@@ -256,8 +268,11 @@ def lab_session(tmp_path_factory):
             page.wait("the notebook with its kernel idle", idle)
             time.sleep(3)  # JupyterLab's start-up notifications and metadata updates come within a second or two
             record["opened"] = page.js(_STATE_JS)
-            record["kernel_cmdlines"] = [p.cmdline() for p in psutil.Process(proc.pid).children(recursive=True)
-                                         if "ipykernel_launcher" in " ".join(p.cmdline())]
+            record["kernel_cmdlines"] = [
+                p.cmdline()
+                for p in psutil.Process(proc.pid).children(recursive=True)
+                if "ipykernel_launcher" in " ".join(p.cmdline())
+            ]
             page.screenshot(shots / "lab_start_notebook.png")
 
             # The learner runs the setup cell and every cell after it down to the environment check.
@@ -268,7 +283,8 @@ def lab_session(tmp_path_factory):
             record["check"] = page.wait(
                 "the environment check's output",
                 lambda c: ENV_OK.search(c["fresh"]) and re.fullmatch(r"\[\d+\]:", c["prompt"]),
-                _CELL_JS % (_CELLS_JS, check))
+                _CELL_JS % (_CELLS_JS, check),
+            )
             record["after"] = page.wait("the kernel idle after the run", idle)
             page.js(f"{_CELLS_JS}[{check}].scrollIntoView({{block: 'center'}}); true")
             page.screenshot(shots / "lab_environment_check.png")
@@ -280,6 +296,7 @@ def lab_session(tmp_path_factory):
 # ---------------------------------------------------------------------------
 # The checks
 # ---------------------------------------------------------------------------
+
 
 def test_title_rendered(lab_session):
     opened = lab_session["opened"]
@@ -312,12 +329,15 @@ def test_no_pop_up(lab_session):
 def test_tab_not_marked_modified(lab_session):
     stored = lab_session["notebook"]["metadata"].get("language_info", {}).get("version")
     if stored is not None and stored != platform.python_version():
-        pytest.skip(f"{START} was stored with Python {stored}, this environment runs {platform.python_version()}: "
-                    "JupyterLab writes the running Python's version into the notebook on opening it, so here "
-                    "its tab shows as modified (harmless; `make execute` on this Python would store it)")
+        pytest.skip(
+            f"{START} was stored with Python {stored}, this environment runs {platform.python_version()}: "
+            "JupyterLab writes the running Python's version into the notebook on opening it, so here "
+            "its tab shows as modified (harmless; `make execute` on this Python would store it)"
+        )
     assert [t for t in lab_session["opened"]["tabs"] if t["dirty"]] == [], (
         "the untouched start notebook is marked as modified on opening: its stored metadata differs from "
-        f"what JupyterLab writes (stored language_info.version: {stored!r}); re-execute it with make execute")
+        f"what JupyterLab writes (stored language_info.version: {stored!r}); re-execute it with make execute"
+    )
 
 
 def test_environment_check_runs_in_the_page(lab_session):
@@ -332,6 +352,7 @@ def test_environment_check_runs_in_the_page(lab_session):
 # Without a browser: every stored notebook opens unchanged
 # ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.stem)
 def test_stored_metadata_is_what_jupyterlab_writes_on_open(path):
     """JupyterLab writes the connected kernel's kernelspec and language_info into a notebook on opening it;
@@ -341,8 +362,7 @@ def test_stored_metadata_is_what_jupyterlab_writes_on_open(path):
 
     meta = load_notebook(path)["metadata"]
     spec = KernelSpecManager().get_kernel_spec("python3")
-    assert meta.get("kernelspec") == {"name": "python3", "display_name": spec.display_name,
-                                      "language": spec.language}
+    assert meta.get("kernelspec") == {"name": "python3", "display_name": spec.display_name, "language": spec.language}
     stored = dict(meta.get("language_info", {}))
     assert "version" in stored, f"{path.name}: language_info has no Python version; re-execute with make execute"
     running = dict(IPythonKernel.language_info)  # what this environment's kernel reports

@@ -41,9 +41,15 @@ def test_apply_changes_exactly_the_named_text(tmp_path):
     assert (tmp_path / "helpers.py").read_text(encoding="utf-8") == "a = 1\nb = 3\n"
     with pytest.raises(ValueError, match="occurs 0 times"):
         mutants.apply(helper, tmp_path)
-    nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["x = 1\n"]},
-                    {"cell_type": "code", "metadata": {}, "source": ["x = 1\n", "y = x\n"], "outputs": []}],
-          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": ["x = 1\n"]},
+            {"cell_type": "code", "metadata": {}, "source": ["x = 1\n", "y = x\n"], "outputs": []},
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     (tmp_path / "n.ipynb").write_text(json.dumps(nb), encoding="utf-8")
     cell = mutants.Mutant("x-cell", "n.ipynb", "x = 1\ny", "x = 2\ny", ("t",), "")
     assert mutants.occurrences(cell, tmp_path) == 1  # the markdown cell does not count

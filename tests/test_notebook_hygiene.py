@@ -114,10 +114,14 @@ def test_no_traceback_error_or_warning_text_in_outputs(path):
 
 def test_deliberate_warning_lines_are_still_printed():
     for notebook, line in DELIBERATE:
-        outputs = [out for _, cell in code_cells(load_notebook(NOTEBOOKS[0].parent / notebook))
-                   for out in cell.get("outputs", [])]
+        outputs = [
+            out
+            for _, cell in code_cells(load_notebook(NOTEBOOKS[0].parent / notebook))
+            for out in cell.get("outputs", [])
+        ]
         assert any(line == shown.strip() for out in outputs for shown in output_text(out).splitlines()), (
-            f"{notebook} no longer prints {line!r}: remove it from DELIBERATE")
+            f"{notebook} no longer prints {line!r}: remove it from DELIBERATE"
+        )
 
 
 def _stream(text, name="stdout"):
@@ -128,34 +132,41 @@ def _result(text, kind="execute_result"):
     return {"output_type": kind, "data": {"text/plain": text}, "metadata": {}}
 
 
-@pytest.mark.parametrize("outputs", [
-    # the two examples from issue 23
-    [_stream("epoch 1\n/x/keras/trainer.py:80: UserWarning: Your input ran out of data; interrupting training.\n")],
-    [_result(["Traceback (most recent call last):\n", "  File \"<cell>\", line 1\n", "ValueError: bad\n"])],
-    [_stream("fine\n"), _stream(["RuntimeWarning: overflow encountered in exp\n"])],
-    [_result("KeyError: 'x'", kind="display_data")],
-    [_stream("DeprecationWarning: use the other one\n")],
-    [_stream("Warning: the run did not converge\n")],
-    [_stream("UserWarning: Your input ran out of data\n")],  # the deliberate line, but in another notebook
-])
+@pytest.mark.parametrize(
+    "outputs",
+    [
+        # the two examples from issue 23
+        [_stream("epoch 1\n/x/keras/trainer.py:80: UserWarning: Your input ran out of data; interrupting training.\n")],
+        [_result(["Traceback (most recent call last):\n", '  File "<cell>", line 1\n', "ValueError: bad\n"])],
+        [_stream("fine\n"), _stream(["RuntimeWarning: overflow encountered in exp\n"])],
+        [_result("KeyError: 'x'", kind="display_data")],
+        [_stream("DeprecationWarning: use the other one\n")],
+        [_stream("Warning: the run did not converge\n")],
+        [_stream("UserWarning: Your input ran out of data\n")],  # the deliberate line, but in another notebook
+    ],
+)
 def test_problem_detector_flags_made_up_outputs(outputs):
     assert problem_lines(outputs, "02_made_up.ipynb")
 
 
-@pytest.mark.parametrize("outputs", [
-    [_stream("loss 0.31, accuracy 0.92\n"), _result("{'error rate': 0.08}")],
-    [_stream("the error rate fell; no warning was printed\n")],  # words, not an exception or warning text
-    [{"output_type": "display_data", "data": {"image/png": "Error: not text"}, "metadata": {}}],
-    [_stream("Error: but on stderr\n", name="stderr")],  # caught by test_no_errors_or_stderr_stored instead
-])
+@pytest.mark.parametrize(
+    "outputs",
+    [
+        [_stream("loss 0.31, accuracy 0.92\n"), _result("{'error rate': 0.08}")],
+        [_stream("the error rate fell; no warning was printed\n")],  # words, not an exception or warning text
+        [{"output_type": "display_data", "data": {"image/png": "Error: not text"}, "metadata": {}}],
+        [_stream("Error: but on stderr\n", name="stderr")],  # caught by test_no_errors_or_stderr_stored instead
+    ],
+)
 def test_problem_detector_passes_clean_outputs(outputs):
     assert not problem_lines(outputs, "02_made_up.ipynb")
 
 
 def test_problem_detector_honours_only_exact_deliberate_lines():
     assert not problem_lines([_stream("UserWarning: Your input ran out of data\n")], "01_batches_epochs_steps.ipynb")
-    assert problem_lines([_stream("UserWarning: Your input ran out of data; interrupting\n")],
-                         "01_batches_epochs_steps.ipynb")
+    assert problem_lines(
+        [_stream("UserWarning: Your input ran out of data; interrupting\n")], "01_batches_epochs_steps.ipynb"
+    )
     assert problem_lines([_stream("UserWarning: something else\n")], "01_batches_epochs_steps.ipynb")
 
 
@@ -164,10 +175,14 @@ def test_no_logs_paths_addresses_or_colour_codes(path):
     for i, cell in code_cells(load_notebook(path)):
         for out in cell.get("outputs", []):
             text = output_text(out)
-            for pattern, what in ((FRAMEWORK_LOG, "framework log line"), (MACHINE_PATH, "machine path"),
-                                  (MEMORY_ADDRESS, "memory address"), (ANSI_CODES, "terminal colour code")):
+            for pattern, what in (
+                (FRAMEWORK_LOG, "framework log line"),
+                (MACHINE_PATH, "machine path"),
+                (MEMORY_ADDRESS, "memory address"),
+                (ANSI_CODES, "terminal colour code"),
+            ):
                 match = pattern.search(text)
-                assert not match, f"cell {i}: {what} in output: {text[max(0, match.start() - 40):match.end() + 40]!r}"
+                assert not match, f"cell {i}: {what} in output: {text[max(0, match.start() - 40) : match.end() + 40]!r}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -215,8 +230,9 @@ def test_each_cells_printed_text_is_one_stream_output(path):
     for index, cell in code_cells(load_notebook(path)):
         outputs = cell.get("outputs", [])
         for before, after in zip(outputs, outputs[1:]):
-            assert not (before["output_type"] == after["output_type"] == "stream"
-                        and before["name"] == after["name"]), f"cell {index}: two {after['name']} outputs in a row"
+            assert not (
+                before["output_type"] == after["output_type"] == "stream" and before["name"] == after["name"]
+            ), f"cell {index}: two {after['name']} outputs in a row"
 
 
 def test_merge_stream_outputs_joins_consecutive_streams_only():
@@ -225,14 +241,17 @@ def test_merge_stream_outputs_joins_consecutive_streams_only():
     import nbformat
 
     from conftest import ROOT
+
     sys.path.insert(0, str(ROOT / "tools"))
     from execute_notebooks import merge_stream_outputs
 
     cell = nbformat.v4.new_code_cell("print(1)")
-    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="a\n"),
-                    nbformat.v4.new_output("stream", name="stdout", text="b\r"),
-                    nbformat.v4.new_output("display_data", data={"text/plain": "figure"}),
-                    nbformat.v4.new_output("stream", name="stdout", text="c\n")]
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="a\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="b\r"),
+        nbformat.v4.new_output("display_data", data={"text/plain": "figure"}),
+        nbformat.v4.new_output("stream", name="stdout", text="c\n"),
+    ]
     nb = nbformat.v4.new_notebook(cells=[cell])
     merge_stream_outputs(nb)
     assert [o.output_type for o in cell.outputs] == ["stream", "display_data", "stream"]

@@ -55,8 +55,9 @@ def tagged(nb: dict, tag: str) -> list[dict]:
 
 def exercise_ids(nb: dict) -> list[str]:
     """Found here, independently of tools/teacher_kit.py: the ids checked by the learner's cells."""
-    return sorted({i for c in tagged(nb, "exercise") if c["cell_type"] == "code"
-                   for i in CHECK_CALL.findall(cell_source(c))})
+    return sorted(
+        {i for c in tagged(nb, "exercise") if c["cell_type"] == "code" for i in CHECK_CALL.findall(cell_source(c))}
+    )
 
 
 def sections(nb: dict) -> list[tuple[str, list[dict]]]:
@@ -64,7 +65,9 @@ def sections(nb: dict) -> list[tuple[str, list[dict]]]:
     out: list[tuple[str, list[dict]]] = [("", [])]
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
-            heading = next((line[3:].strip() for line in cell_source(cell).splitlines() if line.startswith("## ")), None)
+            heading = next(
+                (line[3:].strip() for line in cell_source(cell).splitlines() if line.startswith("## ")), None
+            )
             if heading is not None:
                 out.append((heading, []))
         out[-1][1].append(cell)
@@ -82,13 +85,21 @@ def need_chromium() -> str:
 # The teacher's guide
 # ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_every_notebook_has_a_guide_page_with_every_section(path):
     page = ROOT / "teachers" / "guide" / f"{path.stem}.md"
     assert page.is_file(), f"no teacher's guide page for {path.name}: write {page.relative_to(ROOT)}"
     text = page.read_text(encoding="utf-8")
-    for section in ("Learning objectives", "Before this lesson", "Timing", "Misconceptions the lesson addresses",
-                    "Run live, or show from the stored outputs", "Discussion questions", "Homework"):
+    for section in (
+        "Learning objectives",
+        "Before this lesson",
+        "Timing",
+        "Misconceptions the lesson addresses",
+        "Run live, or show from the stored outputs",
+        "Discussion questions",
+        "Homework",
+    ):
         assert re.search(rf"^## {re.escape(section)}\s*$", text, re.MULTILINE), f"{page.name}: no '## {section}'"
     questions = text.split("## Discussion questions", 1)[1].split("\n## ", 1)[0]
     assert re.findall(r"^\d\. ", questions, re.MULTILINE) == ["1. ", "2. "], "two discussion questions"
@@ -98,14 +109,18 @@ def test_every_notebook_has_a_guide_page_with_every_section(path):
 def test_guide_timings_equal_the_lesson_length_estimate(path):
     """The estimate is tools/lesson_length.py's, whole minutes: core, optional (total - core), total."""
     core, total = lesson_length.estimate(path)
-    expected = {"core path": f"{core:.0f}", "optional parts (Going deeper)": f"{total - core:.0f}",
-                "whole notebook": f"{total:.0f}"}
+    expected = {
+        "core path": f"{core:.0f}",
+        "optional parts (Going deeper)": f"{total - core:.0f}",
+        "whole notebook": f"{total:.0f}",
+    }
     text = (ROOT / "teachers" / "guide" / f"{path.stem}.md").read_text(encoding="utf-8")
     block = re.search(r"<!-- timing:start.*?-->(.*?)<!-- timing:end -->", text, re.DOTALL)
     assert block, "the Timing section keeps its numbers between the timing:start and timing:end markers"
     stated = dict(re.findall(r"^\|\s*([a-z][^|]*?)\s*\|\s*(\d+)\s*\|\s*$", block[1], re.MULTILINE))
-    assert stated == expected, (f"{path.stem}: the guide's timing differs from the estimate; "
-                                "run `python tools/teacher_kit.py --update`")
+    assert stated == expected, (
+        f"{path.stem}: the guide's timing differs from the estimate; run `python tools/teacher_kit.py --update`"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -140,6 +155,7 @@ def test_a_stale_timing_and_a_missing_page_are_reported(tmp_path, monkeypatch):
 # ---------------------------------------------------------------------------
 # The answer key (and the guide) in the instructor edition
 # ---------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def kit_html(tmp_path_factory):
@@ -202,8 +218,9 @@ def test_kit_pdfs(tmp_path):
     problems: dict = {}
     result = type("R", (), {"layout_problems": problems})()
     with bh.Chromium(exe) as browser:
-        built = tk.build_into_handouts(NOTEBOOKS, tmp_path, bh.course_title(), browser=browser, result=result,
-                                       log=quiet)
+        built = tk.build_into_handouts(
+            NOTEBOOKS, tmp_path, bh.course_title(), browser=browser, result=result, log=quiet
+        )
     assert problems == {}
     guide = norm(" ".join(p.extract_text() for p in PdfReader(str(built["teachers_guide"]["pdf"])).pages))
     key = norm(" ".join(p.extract_text() for p in PdfReader(str(built["answer_key"]["pdf"])).pages))
@@ -218,6 +235,7 @@ def test_kit_pdfs(tmp_path):
 # ---------------------------------------------------------------------------
 # Slides
 # ---------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def decks(tmp_path_factory):
@@ -240,10 +258,17 @@ def test_every_notebook_has_a_deck(decks, path):
 # Anything a browser would fetch for a script or a style sheet: <script src>, <link href>, CSS @import and
 # url(), ES module imports, require.js paths. Only local files may be named.
 WEB = r"(?:https?:)?//"
-LOADS = [re.compile(p, re.IGNORECASE) for p in (
-    r"<script\b[^>]*\bsrc\s*=\s*[\"']?([^\"'\s>]+)", r"<link\b[^>]*\bhref\s*=\s*[\"']?([^\"'\s>]+)",
-    r"@import\s+(?:url\()?\s*[\"']?([^\"')\s;]+)", r"\burl\(\s*[\"']?([^\"')\s]+)",
-    r"\bimport\s+[\w{}\s,*]*\bfrom\s+[\"']([^\"']+)", r"\bimport\(\s*[\"']([^\"']+)")]
+LOADS = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"<script\b[^>]*\bsrc\s*=\s*[\"']?([^\"'\s>]+)",
+        r"<link\b[^>]*\bhref\s*=\s*[\"']?([^\"'\s>]+)",
+        r"@import\s+(?:url\()?\s*[\"']?([^\"')\s;]+)",
+        r"\burl\(\s*[\"']?([^\"')\s]+)",
+        r"\bimport\s+[\w{}\s,*]*\bfrom\s+[\"']([^\"']+)",
+        r"\bimport\(\s*[\"']([^\"']+)",
+    )
+]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -267,14 +292,17 @@ def test_deck_is_derived_from_the_notebook(decks, path):
     assert "NBVAL_" not in text and "# why:" not in text
     from bs4 import BeautifulSoup
 
-    headings = {norm(h.get_text()).rstrip("¶").replace("(cont.)", "").strip()
-                for h in BeautifulSoup(page, "html.parser").find_all(["h1", "h2", "h3"])}
+    headings = {
+        norm(h.get_text()).rstrip("¶").replace("(cont.)", "").strip()
+        for h in BeautifulSoup(page, "html.parser").find_all(["h1", "h2", "h3"])
+    }
     figures = 0
     for heading, cells in sections(nb):
         deeper = heading.lower().startswith("going deeper")
         if heading:
             assert (md_text(heading) in headings) != deeper, (
-                f"section '{heading}' should {'not ' if deeper else ''}open a slide")
+                f"section '{heading}' should {'not ' if deeper else ''}open a slide"
+            )
         for cell in cells:
             tags = cell.get("metadata", {}).get("tags", [])
             src = bh.display_source(cell_source(cell))
@@ -313,8 +341,11 @@ def test_markdown_is_cut_into_slide_sized_pieces():
 def test_layout_every_slide_fits_1280_by_720(decks):
     exe = need_chromium()
     problems = bs.check_layout([d.path for d in decks.values()], exe)
-    report = [f"{name} slide {s['index']} ({s['title']}): {'; '.join(s['problems'])}"
-              for name, bad in problems.items() for s in bad]
+    report = [
+        f"{name} slide {s['index']} ({s['title']}): {'; '.join(s['problems'])}"
+        for name, bad in problems.items()
+        for s in bad
+    ]
     assert not report, "\n".join(report)
 
 
@@ -325,8 +356,12 @@ def test_layout_check_catches_a_slide_that_does_not_fit(tmp_path):
     exe = need_chromium()
     v4 = nbformat.v4
     rows = "\n".join(f"| row {k} | {k * k} |" for k in range(70))
-    nb = v4.new_notebook(cells=[v4.new_markdown_cell("# A deck"),
-                                v4.new_markdown_cell(f"## Too long\n\n| n | n squared |\n|---|---|\n{rows}")])
+    nb = v4.new_notebook(
+        cells=[
+            v4.new_markdown_cell("# A deck"),
+            v4.new_markdown_cell(f"## Too long\n\n| n | n squared |\n|---|---|\n{rows}"),
+        ]
+    )
     path = tmp_path / "99_too_long.ipynb"
     nbformat.write(nb, path)
     built, problems = bs.build([path], tmp_path / "out", chromium=exe, log=quiet)

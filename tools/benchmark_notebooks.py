@@ -38,8 +38,10 @@ def cpu_name() -> str:
 
 def main(argv: list[str]) -> int:
     paths = notebook_paths(argv)
-    print(f"machine: {cpu_name()}, {os.cpu_count()} cores, "
-          f"{psutil.virtual_memory().total / 2**30:.0f} GiB RAM, Python {platform.python_version()}")
+    print(
+        f"machine: {cpu_name()}, {os.cpu_count()} cores, "
+        f"{psutil.virtual_memory().total / 2**30:.0f} GiB RAM, Python {platform.python_version()}"
+    )
     floor = run_notebook(floor_notebook(), cwd=ROOT / "notebooks")
     print(f"{'notebook':40s} {'wall s':>8s} {'peak MiB':>9s}")
     total = 0.0
@@ -52,8 +54,10 @@ def main(argv: list[str]) -> int:
             over.append(path.name)
         print(f"{path.name:40s} {result.seconds:8.1f} {result.peak_rss_bytes / 2**20:9.0f}{flag}")
     print(f"{'floor (fresh kernel + import keras)':40s} {floor.seconds:8.1f} {floor.peak_rss_bytes / 2**20:9.0f}")
-    print(f"total {total:.1f} s for {len(paths)} notebooks; "
-          f"total / (floor x notebooks) = {total / (floor.seconds * max(1, len(paths))):.2f}")
+    print(
+        f"total {total:.1f} s for {len(paths)} notebooks; "
+        f"total / (floor x notebooks) = {total / (floor.seconds * max(1, len(paths))):.2f}"
+    )
     return 1 if over else 0
 
 

@@ -47,14 +47,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", help="notebooks to build (default: every notebooks/NN_*.ipynb)")
     parser.add_argument("--out", help="output folder (default: build/handouts; build/handouts-letter on Letter)")
-    parser.add_argument("--paper", default=os.environ.get("PAPER") or "a4", type=str.lower,
-                        choices=sorted(PAPERS), help="paper size of the PDFs (default: a4; or set PAPER)")
+    parser.add_argument(
+        "--paper",
+        default=os.environ.get("PAPER") or "a4",
+        type=str.lower,
+        choices=sorted(PAPERS),
+        help="paper size of the PDFs (default: a4; or set PAPER)",
+    )
     parser.add_argument("--html-only", action="store_true", help="build the HTML editions only (no Chromium)")
     return parser.parse_args(argv)
 
 
-def build_both_languages(english: list[str], korean: list[str], out: Path, *, full_build: bool,
-                         **options: object) -> BuildResult:
+def build_both_languages(
+    english: list[str], korean: list[str], out: Path, *, full_build: bool, **options: object
+) -> BuildResult:
     """Build the English handouts into `out` and the Korean ones into `out`/ko; return one result for both.
 
     On a full build (no notebooks named) both whole courses, with indexes and course PDFs; otherwise only
@@ -76,22 +82,24 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out) if args.out else default_out_dir(args.paper)
     for path in map(Path, args.notebooks):
         if path.suffix != ".ipynb" or not path.is_file():
-            print(f"error: no notebook {str(path)!r} (expected an existing notebooks/NN_name.ipynb)",
-                  file=sys.stderr)
+            print(f"error: no notebook {str(path)!r} (expected an existing notebooks/NN_name.ipynb)", file=sys.stderr)
             return 2
     full_build = not args.notebooks
     if full_build:
         clear_full_build(out)
     english, korean = split_by_language(args.notebooks)
     try:
-        result = build_both_languages(english, korean, out, full_build=full_build, pdf=not args.html_only,
-                                      paper=args.paper)
+        result = build_both_languages(
+            english, korean, out, full_build=full_build, pdf=not args.html_only, paper=args.paper
+        )
     except (PdfToolMissing, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if result.layout_problems:
-        print(f"warning: content wider than the page in {len(result.layout_problems)} handout(s); see above",
-              file=sys.stderr)
+        print(
+            f"warning: content wider than the page in {len(result.layout_problems)} handout(s); see above",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -77,14 +77,14 @@ HIDE_OUTPUT_TAG = "slides-hide-output"
 
 # The builder's estimate of heights on a slide (CSS px), used to cut markdown and code into slides.
 # fit.js measures the real heights in the browser and zooms what is still too tall.
-BUDGET_PX = 600           # content height of a slide (720 less padding and the footer)
+BUDGET_PX = 600  # content height of a slide (720 less padding and the footer)
 PROSE_CHARS_PER_LINE = 78
 PROSE_LINE_PX = 34
 CODE_LINE_PX = 23
 OUTPUT_LINE_PX = 21
 CODE_CHARS_PER_LINE = 110
 OUTPUT_CHARS_PER_LINE = 125
-FIGURE_PX = 480           # a figure under visible code: about this tall (alone on a slide: up to 590)
+FIGURE_PX = 480  # a figure under visible code: about this tall (alone on a slide: up to 590)
 
 
 class RevealMissing(RuntimeError):
@@ -94,6 +94,7 @@ class RevealMissing(RuntimeError):
 # ---------------------------------------------------------------------------
 # reveal.js from the npm registry
 # ---------------------------------------------------------------------------
+
 
 def _integrity(data: bytes) -> str:
     return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
@@ -112,12 +113,25 @@ def reveal_dir(vendor: Path = VENDOR_DIR, log: Callable[[str], None] = print) ->
     if not tarball.is_file():
         npm = shutil.which("npm")
         if npm is None:
-            raise RevealMissing("npm is needed once to fetch reveal.js from the npm registry "
-                                "(Debian/Ubuntu: apt-get install npm)")
+            raise RevealMissing(
+                "npm is needed once to fetch reveal.js from the npm registry (Debian/Ubuntu: apt-get install npm)"
+            )
         log(f"fetching reveal.js {REVEAL_VERSION} from the npm registry (npm pack)")
-        proc = subprocess.run([npm, "pack", f"reveal.js@{REVEAL_VERSION}", "--pack-destination", str(vendor),
-                               "--cache", str(vendor / "npm-cache"), "--silent"],
-                              capture_output=True, text=True, timeout=300)
+        proc = subprocess.run(
+            [
+                npm,
+                "pack",
+                f"reveal.js@{REVEAL_VERSION}",
+                "--pack-destination",
+                str(vendor),
+                "--cache",
+                str(vendor / "npm-cache"),
+                "--silent",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if proc.returncode != 0 or not tarball.is_file():
             raise RevealMissing(f"npm pack reveal.js@{REVEAL_VERSION} failed: {proc.stderr.strip()[-500:]}")
     data = tarball.read_bytes()
@@ -199,9 +213,9 @@ def markdown_blocks(text: str) -> list[str]:
             continue
         item = _LIST_ITEM.match(line)
         if item and not item[1] and current and not _LIST_ITEM.match(current[0]):
-            flush()     # a list right after a paragraph line
+            flush()  # a list right after a paragraph line
         elif item and not item[1] and current:
-            flush()     # the next top-level item
+            flush()  # the next top-level item
         current.append(line)
     flush()
     return blocks
@@ -221,8 +235,8 @@ def block_height(block: str) -> float:
         return len([line for line in lines if not re.match(r"^\s*\|[\s:|-]+\|\s*$", line)]) * 32 + 16
     if first.strip().startswith("$$"):
         return 70 * max(1, block.count("\\\\") + 1)
-    text = re.sub(r"\]\([^)]*\)", "]", block)      # link targets are not shown
-    text = re.sub(r"\$[^$]+\$", "xxxxxx", text)    # inline math: about a word
+    text = re.sub(r"\]\([^)]*\)", "]", block)  # link targets are not shown
+    text = re.sub(r"\$[^$]+\$", "xxxxxx", text)  # inline math: about a word
     rows = sum(max(1, math.ceil(len(line) / PROSE_CHARS_PER_LINE)) for line in text.splitlines())
     return rows * PROSE_LINE_PX + 18
 
@@ -294,7 +308,7 @@ def slide_notebook(nb: Any) -> Any:
     """
     out = copy.deepcopy(nb)
     cells = []
-    section: str | None = None      # the current ## heading (for "(cont.)" slides)
+    section: str | None = None  # the current ## heading (for "(cont.)" slides)
     skipping = False
     for cell in out.cells:
         src = cell_source(cell)
@@ -315,9 +329,13 @@ def slide_notebook(nb: Any) -> Any:
                 if k or not _heading(piece):
                     # a piece that does not start with a heading continues the current section
                     own = _heading(piece)
-                    if own is None and section and not piece.lstrip().startswith("# ") and (
-                            k or (cells and EXERCISE_TAG not in tags)):
-                        piece = f"### {section} <span class=\"continued\">(cont.)</span>\n\n{piece}"
+                    if (
+                        own is None
+                        and section
+                        and not piece.lstrip().startswith("# ")
+                        and (k or (cells and EXERCISE_TAG not in tags))
+                    ):
+                        piece = f'### {section} <span class="continued">(cont.)</span>\n\n{piece}'
                 cells.append(_md(piece, tags=tags))
             continue
         # code
@@ -343,7 +361,7 @@ def slide_notebook(nb: Any) -> Any:
             cell.metadata["tags"] = cell.metadata["tags"] + [HIDE_OUTPUT_TAG]
             cells.append(cell)
             if section:
-                cells.append(_md(f"### {section} <span class=\"continued\">(output of the cell above)</span>"))
+                cells.append(_md(f'### {section} <span class="continued">(output of the cell above)</span>'))
                 shown.metadata["slideshow"] = {"slide_type": "-"}
             cells.append(shown)
         else:
@@ -359,43 +377,53 @@ def slide_notebook(nb: Any) -> Any:
 # Rendering
 # ---------------------------------------------------------------------------
 
+
 @dataclass
 class Deck:
     source: Path
     path: Path
     title: str
     slides: int
-    layout: dict[str, Any] = field(default_factory=dict)   # slide -> problem, filled by check_layout
+    layout: dict[str, Any] = field(default_factory=dict)  # slide -> problem, filled by check_layout
 
 
 def _exporter():
     from nbconvert import SlidesExporter
     from traitlets.config import Config
 
-    config = Config({
-        "TagRemovePreprocessor": {"enabled": True, "remove_input_tags": {HIDE_INPUT_TAG},
-                                  "remove_all_outputs_tags": {HIDE_OUTPUT_TAG}},
-    })
-    exporter = SlidesExporter(template_name="course_slides", extra_template_basedirs=[str(TEMPLATE_DIR)],
-                              config=config)
+    config = Config(
+        {
+            "TagRemovePreprocessor": {
+                "enabled": True,
+                "remove_input_tags": {HIDE_INPUT_TAG},
+                "remove_all_outputs_tags": {HIDE_OUTPUT_TAG},
+            },
+        }
+    )
+    exporter = SlidesExporter(template_name="course_slides", extra_template_basedirs=[str(TEMPLATE_DIR)], config=config)
     exporter.embed_images = True
     exporter.register_preprocessor("nbconvert.preprocessors.TagRemovePreprocessor", enabled=True)
     return exporter
 
 
-def render_deck(nb: Any, title: str, footer: str, assets: dict[str, str], mathjax_url: str | None,
-                exporter=None) -> str:
+def render_deck(
+    nb: Any, title: str, footer: str, assets: dict[str, str], mathjax_url: str | None, exporter=None
+) -> str:
     """The deck of one notebook as one HTML page (scripts and styles inlined)."""
     exporter = exporter or _exporter()
     deck = slide_notebook(nb)
     deck.metadata["title"] = title
     resources = {
         "metadata": {"name": title},
-        "slides": dict(assets, course_css=(SLIDES_DIR / "slides.css").read_text(encoding="utf-8"),
-                       fit_js=(SLIDES_DIR / "fit.js").read_text(encoding="utf-8"), width=WIDTH, height=HEIGHT,
-                       footer=footer,
-                       mathjax_url=(mathjax_url + MATHJAX_CONFIG) if mathjax_url and has_math(deck)
-                       else None),
+        "slides": dict(
+            assets,
+            course_css=(SLIDES_DIR / "slides.css").read_text(encoding="utf-8"),
+            fit_js=(SLIDES_DIR / "fit.js").read_text(encoding="utf-8"),
+            width=WIDTH,
+            height=HEIGHT,
+            footer=footer,
+            mathjax_url=(mathjax_url + MATHJAX_CONFIG) if mathjax_url and has_math(deck) else None,
+        ),
     }
     body, _ = exporter.from_notebook_node(deck, resources=resources)
     return rewrite_notebook_links(body)
@@ -404,12 +432,14 @@ def render_deck(nb: Any, title: str, footer: str, assets: dict[str, str], mathja
 WEB_REFERENCE = re.compile(
     r"""<script[^>]*\bsrc\s*=\s*["']?(?:https?:)?//|<link[^>]*\bhref\s*=\s*["']?(?:https?:)?//"""
     r"""|@import\s+(?:url\()?\s*["']?(?:https?:)?//|\bimport\s+[^;]*?from\s+["'](?:https?:)?//"""
-    r"""|\brequire\s*\(\s*\[?\s*["'](?:https?:)?//""", re.IGNORECASE)
+    r"""|\brequire\s*\(\s*\[?\s*["'](?:https?:)?//""",
+    re.IGNORECASE,
+)
 
 
 def web_references(page: str) -> list[str]:
     """Scripts, style sheets or module imports that `page` would load from a web address."""
-    return [page[m.start():m.start() + 120] for m in WEB_REFERENCE.finditer(page)]
+    return [page[m.start() : m.start() + 120] for m in WEB_REFERENCE.finditer(page)]
 
 
 def slide_count(page: str) -> int:
@@ -420,9 +450,16 @@ def slide_count(page: str) -> int:
 # The build
 # ---------------------------------------------------------------------------
 
-def build(notebooks: Iterable[str | Path] = (), out_dir: str | Path = DEFAULT_OUT, *, check: bool = True,
-          chromium: str | None = None, vendor: Path = VENDOR_DIR,
-          log: Callable[[str], None] = print) -> tuple[list[Deck], dict[str, list[dict]]]:
+
+def build(
+    notebooks: Iterable[str | Path] = (),
+    out_dir: str | Path = DEFAULT_OUT,
+    *,
+    check: bool = True,
+    chromium: str | None = None,
+    vendor: Path = VENDOR_DIR,
+    log: Callable[[str], None] = print,
+) -> tuple[list[Deck], dict[str, list[dict]]]:
     """Build the decks of `notebooks` (default: all) into `out_dir`; with `check`, lay them out in
     Chromium. Returns the decks and the layout problems ({} when every slide fits)."""
     import nbformat
@@ -440,16 +477,17 @@ def build(notebooks: Iterable[str | Path] = (), out_dir: str | Path = DEFAULT_OU
         if copy_mathjax(out_dir / "mathjax"):
             mathjax_url = "mathjax/MathJax.js"
         else:
-            log(f"warning: {DEBIAN_MATHJAX} not found (Debian: apt-get install libjs-mathjax): "
-                "formulas stay as TeX on the slides")
+            log(
+                f"warning: {DEBIAN_MATHJAX} not found (Debian: apt-get install libjs-mathjax): "
+                "formulas stay as TeX on the slides"
+            )
     course = course_title()
     exporter = _exporter()
     decks = []
     for path, nb in zip(paths, nbs):
         title = short_title(notebook_title(nb, path.stem), course)
         label = f"{notebook_number(path)} · {title}"
-        page = render_deck(nb, f"{label} — slides", f"{course} · {header_title(label)}", assets, mathjax_url,
-                           exporter)
+        page = render_deck(nb, f"{label} — slides", f"{course} · {header_title(label)}", assets, mathjax_url, exporter)
         target = out_dir / f"{path.stem}.html"
         target.write_text(page, encoding="utf-8")
         decks.append(Deck(path, target, title, slide_count(page)))
@@ -466,13 +504,18 @@ def build(notebooks: Iterable[str | Path] = (), out_dir: str | Path = DEFAULT_OU
 
 
 def render_index(decks: list[Deck], course: str) -> str:
-    rows = "".join(f'<li><a href="{d.path.name}">{html.escape(d.path.stem[:2])} · {html.escape(d.title)}</a> '
-                   f"({d.slides} slides)</li>" for d in decks)
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(course)}: slides'
-            f'</title><style>body{{font-family:sans-serif;max-width:50rem;margin:2rem auto;line-height:1.5}}'
-            f'</style></head><body><h1>{html.escape(course)}: slides</h1><p>One deck per notebook; arrow keys '
-            f'move, <kbd>F</kbd> full screen, <kbd>Esc</kbd> an overview of all slides. Works offline.</p><ul>{rows}</ul>'
-            f'</body></html>\n')
+    rows = "".join(
+        f'<li><a href="{d.path.name}">{html.escape(d.path.stem[:2])} · {html.escape(d.title)}</a> '
+        f"({d.slides} slides)</li>"
+        for d in decks
+    )
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(course)}: slides'
+        f"</title><style>body{{font-family:sans-serif;max-width:50rem;margin:2rem auto;line-height:1.5}}"
+        f"</style></head><body><h1>{html.escape(course)}: slides</h1><p>One deck per notebook; arrow keys "
+        f"move, <kbd>F</kbd> full screen, <kbd>Esc</kbd> an overview of all slides. Works offline.</p><ul>{rows}</ul>"
+        f"</body></html>\n"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -492,8 +535,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if problems:
-        print(f"error: {sum(map(len, problems.values()))} slide(s) do not fit 1280 x 720; see above",
-              file=sys.stderr)
+        print(f"error: {sum(map(len, problems.values()))} slide(s) do not fit 1280 x 720; see above", file=sys.stderr)
         return 1
     return 0
 

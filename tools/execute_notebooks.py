@@ -31,8 +31,12 @@ def merge_stream_outputs(nb: nbformat.NotebookNode) -> None:
         merged = []
         for output in cell.get("outputs", []):
             last = merged[-1] if merged else None
-            if (last is not None and output.output_type == "stream" and last.output_type == "stream"
-                    and last.name == output.name):
+            if (
+                last is not None
+                and output.output_type == "stream"
+                and last.output_type == "stream"
+                and last.name == output.name
+            ):
                 last.text += output.text
             else:
                 merged.append(output)

@@ -20,6 +20,7 @@ they differ from this estimate.
   --update   rewrite those cells in README.md and in 00's map in place (nothing else changes; 00 needs
              no re-execution, the map is a markdown cell).
 """
+
 import argparse
 import json
 import re
@@ -34,8 +35,10 @@ MAP_NOTEBOOK = ROOT / "notebooks" / "00_start_here.ipynb"
 
 # A table row that links to a notebook and ends with its time cell, e.g.
 # "| [01 Batches, epochs and steps](01_batches_epochs_steps.ipynb) | ... | 33 / 41 |"
-_ROW = re.compile(r"^\|.*?\]\((?:[^)]*/)?(?P<stem>\d\d_[A-Za-z0-9_]+)\.ipynb[^)]*\).*\|\s*"
-                  r"(?P<core>\d+) / (?P<total>\d+)\s*\|\s*$")
+_ROW = re.compile(
+    r"^\|.*?\]\((?:[^)]*/)?(?P<stem>\d\d_[A-Za-z0-9_]+)\.ipynb[^)]*\).*\|\s*"
+    r"(?P<core>\d+) / (?P<total>\d+)\s*\|\s*$"
+)
 
 
 def minutes(words, code, figures):
@@ -53,9 +56,13 @@ def measure(path):
             for line in src.splitlines():
                 if line.startswith("## "):
                     title = line[3:].strip().lower()
-                    part = ("deeper" if title.startswith("going deeper")
-                            else "exercises" if title.startswith(("exercises", "references"))
-                            else "core")
+                    part = (
+                        "deeper"
+                        if title.startswith("going deeper")
+                        else "exercises"
+                        if title.startswith(("exercises", "references"))
+                        else "core"
+                    )
                     break
         where = "exercises" if tags & {"exercise", "solution"} else part
         count = parts[where]
@@ -161,8 +168,10 @@ def main(argv=None):
         over += bool(flag)
         w, c, g = parts["core"]
         print(f"{f.stem:40} {core:8.0f} {w:6d} {c:5d} {g:4d}   {deeper:10.0f} {total:9.0f}{flag}")
-    print(f"course: core path {tot_core:.0f} min, with the optional parts {tot_all:.0f} min "
-          f"(exercises not counted); {over} notebook(s) over the limits")
+    print(
+        f"course: core path {tot_core:.0f} min, with the optional parts {tot_all:.0f} min "
+        f"(exercises not counted); {over} notebook(s) over the limits"
+    )
     return 1 if over else 0
 
 

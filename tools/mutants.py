@@ -42,9 +42,18 @@ from mutant_catalogue import MUTANTS, Mutant  # noqa: E402  (the list of bugs, o
 ROOT = TOOLS.parent
 
 # Mutants whose catching tests took 25 s or more on the quiet 2-core machine: started first.
-SLOW_FIRST = frozenset({"01-practice-batch-ignored", "07-sync-bn-not-synchronized", "00-env-split",
-                        "02-variance-not-squared", "01-recorder-shuffle-dropped", "01-shuffle-buffer-full",
-                        "00-env-threshold", "02-activations-counted-once"})
+SLOW_FIRST = frozenset(
+    {
+        "01-practice-batch-ignored",
+        "07-sync-bn-not-synchronized",
+        "00-env-split",
+        "02-variance-not-squared",
+        "01-recorder-shuffle-dropped",
+        "01-shuffle-buffer-full",
+        "00-env-threshold",
+        "02-activations-counted-once",
+    }
+)
 
 
 def _code_cells(nb: dict) -> list[dict]:
@@ -103,15 +112,20 @@ def problems(mutants: list[Mutant] = MUTANTS, root: Path = ROOT) -> list[str]:
             path = root / file
             if not path.is_file():
                 found.append(f"{m.name}: test file {file} does not exist")
-            elif test and not re.search(rf"^def {re.escape(test.split('[')[0])}\(", path.read_text(encoding="utf-8"),
-                                        re.M):
+            elif test and not re.search(
+                rf"^def {re.escape(test.split('[')[0])}\(", path.read_text(encoding="utf-8"), re.M
+            ):
                 found.append(f"{m.name}: {file} has no test {test}")
     return found
 
 
 def repository_files() -> list[str]:
-    out = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=ROOT,
-                         capture_output=True, check=True).stdout.decode()
+    out = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
     return [f for f in out.split("\0") if f and (ROOT / f).is_file()]
 
 
@@ -133,10 +147,18 @@ def scratch_env(root: Path) -> dict[str, str]:
 def check_import_resolves_to(root: Path) -> None:
     """Fail loudly if `import helpers` in the scratch copy would load another helpers.py or another course/ package
     (the editable install's): a mutant planted in the copy must be what the tests import."""
-    script = ("import helpers, course, course.checks, course.exercises.nb00_start_here as ex; "
-              "print(helpers.__file__); print(course.__file__); print(course.checks.__file__); print(ex.__file__)")
-    out = subprocess.run([sys.executable, "-c", script], cwd=root / "tests", env=scratch_env(root),
-                         capture_output=True, text=True, check=True).stdout.split()
+    script = (
+        "import helpers, course, course.checks, course.exercises.nb00_start_here as ex; "
+        "print(helpers.__file__); print(course.__file__); print(course.checks.__file__); print(ex.__file__)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=root / "tests",
+        env=scratch_env(root),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     wanted = ["helpers.py", "course/__init__.py", "course/checks.py", "course/exercises/nb00_start_here.py"]
     for found, rel in zip(out, wanted, strict=True):
         if Path(found).resolve() != (root / rel).resolve():
@@ -146,16 +168,37 @@ def check_import_resolves_to(root: Path) -> None:
 def pytest_command(tests: tuple[str, ...] | list[str], workers: int = 0) -> list[str]:
     # nbval (and xdist, for one process) are not loaded: their start-up alone costs about 2 s per run
     parallel = ["-n", str(workers)] if workers > 1 else ["-p", "no:xdist"]
-    return [sys.executable, "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider", "-p", "no:nbval", *parallel,
-            "-x", "-q", "-rfE", "--no-header", *tests]
+    return [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-o",
+        "addopts=",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:nbval",
+        *parallel,
+        "-x",
+        "-q",
+        "-rfE",
+        "--no-header",
+        *tests,
+    ]
 
 
 def run_tests(root: Path, tests, timeout: float, workers: int = 0) -> tuple[str, float, str]:
     """Run pytest on `tests` in the copy at `root`: (outcome, seconds, first failed test or a note)."""
     start = time.monotonic()
     try:
-        proc = subprocess.run(pytest_command(tests, workers), cwd=root, env=scratch_env(root), capture_output=True,
-                              text=True, timeout=timeout)
+        proc = subprocess.run(
+            pytest_command(tests, workers),
+            cwd=root,
+            env=scratch_env(root),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
     except subprocess.TimeoutExpired:
         return "timeout", time.monotonic() - start, f"no result within {timeout:.0f} s"
     seconds = time.monotonic() - start
@@ -181,7 +224,7 @@ def run_mutant(mutant: Mutant, base: Path, timeout: float) -> tuple[Mutant, str,
 
 def shorten(text: str, width: int) -> str:
     text = text.replace("\\n", " ").replace("|", "/")
-    return text if len(text) <= width else text[:width - 3] + "..."
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -214,8 +257,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.baseline:
             tests = sorted({t for m in chosen for t in m.tests})
             outcome, seconds, note = run_tests(base, tests, timeout=args.timeout * 2, workers=args.jobs)
-            print(f"baseline: the {len(tests)} named tests on the unmutated copy: "
-                  f"{'pass' if outcome == 'missed' else outcome + ' (' + note + ')'} ({seconds:.0f} s)", flush=True)
+            print(
+                f"baseline: the {len(tests)} named tests on the unmutated copy: "
+                f"{'pass' if outcome == 'missed' else outcome + ' (' + note + ')'} ({seconds:.0f} s)",
+                flush=True,
+            )
             if outcome != "missed":
                 return 2
         rows = []
@@ -228,8 +274,13 @@ def main(argv: list[str] | None = None) -> int:
         # confirm: every test that caught a mutant passes on the unmutated copy
         # (the failing case itself; the whole test function when a parametrized id holds characters that a
         # command line cannot pass back to pytest)
-        catchers = sorted({note if re.fullmatch(r"[\w/.:-]+(\[[\w.-]+\])?", note) else note.split("[")[0]
-                           for _, outcome, _, note in rows if outcome == "caught"})
+        catchers = sorted(
+            {
+                note if re.fullmatch(r"[\w/.:-]+(\[[\w.-]+\])?", note) else note.split("[")[0]
+                for _, outcome, _, note in rows
+                if outcome == "caught"
+            }
+        )
         if catchers:
             outcome, seconds, note = run_tests(base, catchers, timeout=args.timeout * 2, workers=args.jobs)
             confirmed = outcome == "missed"  # every catching test passed without a mutant
@@ -237,8 +288,11 @@ def main(argv: list[str] | None = None) -> int:
                 rows = [(m, "unconfirmed" if o == "caught" else o, sec, n) for m, o, sec, n in rows]
             if not confirmed:
                 print("catching tests run on the unmutated copy:\n  " + "\n  ".join(catchers))
-            print(f"confirmation: the {len(catchers)} catching tests on the unmutated copy: "
-                  f"{'pass' if confirmed else outcome + ' (' + note + ')'} ({seconds:.0f} s)", flush=True)
+            print(
+                f"confirmation: the {len(catchers)} catching tests on the unmutated copy: "
+                f"{'pass' if confirmed else outcome + ' (' + note + ')'} ({seconds:.0f} s)",
+                flush=True,
+            )
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
@@ -247,8 +301,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| {'mutant'.ljust(width)} | result | s | what it breaks | first failing test |")
     print(f"|{'-' * (width + 2)}|--------|---|----------------|--------------------|")
     for mutant, outcome, seconds, note in rows:
-        print(f"| {mutant.name.ljust(width)} | {outcome} | {seconds:.0f} | {mutant.breaks} | "
-              f"{shorten(note.split('::', 1)[-1], 90)} |")
+        print(
+            f"| {mutant.name.ljust(width)} | {outcome} | {seconds:.0f} | {mutant.breaks} | "
+            f"{shorten(note.split('::', 1)[-1], 90)} |"
+        )
     caught = sum(outcome == "caught" for _, outcome, _, _ in rows)
     print(f"\n{caught} of {len(rows)} mutants caught in {time.monotonic() - started:.0f} s")
     return 0 if caught == len(rows) else 1

@@ -15,7 +15,7 @@ from pathlib import Path
 from handouts.chromium import Chromium
 
 WIDTH, HEIGHT = 1280, 720
-MIN_ZOOM = 0.6            # a slide's content is never shown smaller than this (the layout check fails)
+MIN_ZOOM = 0.6  # a slide's content is never shown smaller than this (the layout check fails)
 
 _LAYOUT_JS = r"""
 (() => {
@@ -61,14 +61,21 @@ class SlideBrowser(Chromium):
     def open_deck(self, path: Path) -> str:
         session = self.new_tab()
         self.call("Page.enable", {}, session)
-        self.call("Emulation.setDeviceMetricsOverride",
-                  {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False}, session)
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False},
+            session,
+        )
         self.call("Page.navigate", {"url": Path(path).resolve().as_uri()}, session)
         self.wait_event("Page.loadEventFired", session)
         self.wait_until_typeset(session)
-        self.evaluate(session, """new Promise((resolve) => { const t0 = Date.now(); (function wait() {
+        self.evaluate(
+            session,
+            """new Promise((resolve) => { const t0 = Date.now(); (function wait() {
             if (document.body.dataset.slidesReady || Date.now() - t0 > 20000) { resolve(true); return; }
-            setTimeout(wait, 50); })(); })""", await_promise=True)
+            setTimeout(wait, 50); })(); })""",
+            await_promise=True,
+        )
         self.evaluate(session, "window.courseFitSlides(); true")
         return session
 
@@ -82,8 +89,12 @@ class SlideBrowser(Chromium):
         Path(path).write_bytes(base64.b64decode(data))
 
 
-def check_layout(deck_paths: Iterable[Path], chromium: str | None = None, screenshots: Path | None = None,
-                 shots_per_deck: Iterable[int] = ()) -> dict[str, list[dict]]:
+def check_layout(
+    deck_paths: Iterable[Path],
+    chromium: str | None = None,
+    screenshots: Path | None = None,
+    shots_per_deck: Iterable[int] = (),
+) -> dict[str, list[dict]]:
     """Lay out every slide of every deck at 1280 x 720; return {deck name: [slides with problems]}.
 
     With `screenshots`, also save slides `shots_per_deck` (1-based; negative counts from the end) of

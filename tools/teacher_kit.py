@@ -39,8 +39,15 @@ NOTEBOOK_DIR = ROOT / "notebooks"
 GUIDE_DIR = ROOT / "teachers" / "guide"
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 
-GUIDE_SECTIONS = ("Learning objectives", "Before this lesson", "Timing", "Misconceptions the lesson addresses",
-                  "Run live, or show from the stored outputs", "Discussion questions", "Homework")
+GUIDE_SECTIONS = (
+    "Learning objectives",
+    "Before this lesson",
+    "Timing",
+    "Misconceptions the lesson addresses",
+    "Run live, or show from the stored outputs",
+    "Discussion questions",
+    "Homework",
+)
 TIMING_ROWS = ("core path", "optional parts (Going deeper)", "whole notebook")
 _TIMING_BLOCK = re.compile(r"(<!-- timing:start[^>]*-->\n)(.*?)(<!-- timing:end -->)", re.DOTALL)
 _TIMING_ROW = re.compile(r"^\|\s*([^|]+?)\s*\|\s*(\d+)\s*\|\s*$")
@@ -131,13 +138,15 @@ def guide_notebook(notebooks: Iterable[str | Path] = ()) -> Any:
 
     v4 = nbformat.v4
     paths = notebook_paths(notebooks)
-    cells = [v4.new_markdown_cell(
-        "# Teacher's guide\n\nOne page per notebook: learning objectives, what students should know before, "
-        "timing (estimated study minutes from `tools/lesson_length.py`, exercises not counted), the "
-        "misconceptions the lesson addresses and where, what to run live, two discussion questions and the "
-        "exercises to assign as homework. The worked solutions are in the answer key; the slides are built "
-        "by `make slides`.\n\n" + "\n".join(
-            f"* {p.stem[:2]} · {_title(load(p), p.stem)}" for p in paths))]
+    cells = [
+        v4.new_markdown_cell(
+            "# Teacher's guide\n\nOne page per notebook: learning objectives, what students should know before, "
+            "timing (estimated study minutes from `tools/lesson_length.py`, exercises not counted), the "
+            "misconceptions the lesson addresses and where, what to run live, two discussion questions and the "
+            "exercises to assign as homework. The worked solutions are in the answer key; the slides are built "
+            "by `make slides`.\n\n" + "\n".join(f"* {p.stem[:2]} · {_title(load(p), p.stem)}" for p in paths)
+        )
+    ]
     for path in paths:
         page = guide_path(path).read_text(encoding="utf-8")
         page = _TIMING_BLOCK.sub(lambda m: timing_table(documented_timing(m[0])), page)
@@ -158,18 +167,24 @@ def answer_key_notebook(notebooks: Iterable[str | Path] = ()) -> Any:
     import nbformat
 
     v4 = nbformat.v4
-    cells = [v4.new_markdown_cell(
-        "# Answer key\n\nEvery exercise of the course with its worked solution, as in the notebooks; each "
-        "solution's output shows its self-check passing.")]
+    cells = [
+        v4.new_markdown_cell(
+            "# Answer key\n\nEvery exercise of the course with its worked solution, as in the notebooks; each "
+            "solution's output shows its self-check passing."
+        )
+    ]
     for path in notebook_paths(notebooks):
         nb = nbformat.read(path, as_version=4)
         chosen = [c for c in nb.cells if EXERCISE_TAG in tags(c) or SOLUTION_TAG in tags(c)]
         if not chosen:
             continue
         ids = exercise_ids(nb)
-        cells.append(v4.new_markdown_cell(
-            (PAGE_BREAK if len(cells) > 1 else "") + f"## {path.stem[:2]} · {_title(nb, path.stem)}\n\n"
-            f"Exercises {', '.join(ids)}."))
+        cells.append(
+            v4.new_markdown_cell(
+                (PAGE_BREAK if len(cells) > 1 else "") + f"## {path.stem[:2]} · {_title(nb, path.stem)}\n\n"
+                f"Exercises {', '.join(ids)}."
+            )
+        )
         for cell in chosen:
             cell = copy.deepcopy(cell)
             if cell.cell_type == "code" and EXERCISE_TAG in tags(cell):
@@ -188,6 +203,7 @@ def answer_key_notebook(notebooks: Iterable[str | Path] = ()) -> Any:
 # Command line
 # ---------------------------------------------------------------------------
 
+
 def problems(notebooks: Iterable[str | Path] = ()) -> list[str]:
     """What is wrong with the guide: missing pages or sections, timings that differ from the estimate."""
     found = []
@@ -203,8 +219,10 @@ def problems(notebooks: Iterable[str | Path] = ()) -> list[str]:
                 found.append(f"{page.name}: no '## {section}' section")
         stated, estimated = documented_timing(text), timing(path)
         if stated != estimated:
-            found.append(f"{page.name}: timing {stated} differs from the estimate {estimated} "
-                         "(python tools/teacher_kit.py --update)")
+            found.append(
+                f"{page.name}: timing {stated} differs from the estimate {estimated} "
+                "(python tools/teacher_kit.py --update)"
+            )
     return found
 
 
@@ -238,15 +256,26 @@ if __name__ == "__main__":
 # Into the instructor edition of the handouts (called by tools/handouts/build.py)
 # ---------------------------------------------------------------------------
 
-KIT_DOCUMENTS = (("teachers_guide", "Teacher's guide", guide_notebook),
-                 ("answer_key", "Answer key", answer_key_notebook))
+KIT_DOCUMENTS = (
+    ("teachers_guide", "Teacher's guide", guide_notebook),
+    ("answer_key", "Answer key", answer_key_notebook),
+)
 KIT_NUMBER = "Teacher kit"
 
 
-def build_into_handouts(notebooks: Iterable[str | Path], ed_dir: Path, course: str, *, browser: Any = None,
-                        paper: str = "a4", exporter: Any = None, mathjax_url: str | None = None,
-                        known: set[str] | None = None, result: Any = None,
-                        log: Any = print) -> dict[str, dict[str, Path]]:
+def build_into_handouts(
+    notebooks: Iterable[str | Path],
+    ed_dir: Path,
+    course: str,
+    *,
+    browser: Any = None,
+    paper: str = "a4",
+    exporter: Any = None,
+    mathjax_url: str | None = None,
+    known: set[str] | None = None,
+    result: Any = None,
+    log: Any = print,
+) -> dict[str, dict[str, Path]]:
     """Write the teacher's guide and the answer key into the instructor edition's folder `ed_dir`.
 
     HTML always (the handouts' template and styles), PDF when `browser` (handouts.chromium.Chromium) is given,
@@ -260,32 +289,45 @@ def build_into_handouts(notebooks: Iterable[str | Path], ed_dir: Path, course: s
     for stem, title, make in KIT_DOCUMENTS:
         nb = make(paths)
         handout = Handout(ed_dir / f"{stem}.ipynb", KIT_NUMBER, title, title)
-        page = render_html(nb, handout, "instructor", course, pdf=browser is not None, exporter=exporter,
-                           mathjax_url=mathjax_url)
+        page = render_html(
+            nb, handout, "instructor", course, pdf=browser is not None, exporter=exporter, mathjax_url=mathjax_url
+        )
         html_path = ed_dir / f"{stem}.html"
         html_path.write_text(page, encoding="utf-8")
         built[stem] = {"html": html_path}
         if browser is None:
             log(f"{'instructor':10s} {stem}: html")
             continue
-        problems, data = print_handout(browser, html_path, page, paper, header_template(course, handout),
-                                       mathjax_next_to_page=mathjax_url is not None)
+        problems, data = print_handout(
+            browser,
+            html_path,
+            page,
+            paper,
+            header_template(course, handout),
+            mathjax_next_to_page=mathjax_url is not None,
+        )
         if problems and result is not None:
             result.layout_problems[f"instructor/{stem}"] = problems
             report_layout_problems(f"instructor/{stem}", problems, log)
         pdf_path = ed_dir / f"{stem}.pdf"
-        pages = finish_notebook_pdf(data, pdf_path, pdf_title(handout.label, course, "instructor"), known,
-                                    footers=page_footers(browser, paper, EDITION_LABELS["instructor"]))
+        pages = finish_notebook_pdf(
+            data,
+            pdf_path,
+            pdf_title(handout.label, course, "instructor"),
+            known,
+            footers=page_footers(browser, paper, EDITION_LABELS["instructor"]),
+        )
         built[stem]["pdf"] = pdf_path
         log(f"{'instructor':10s} {stem}: html, pdf ({pages} pages)")
     index = ed_dir / "index.html"
     if index.is_file():
         links = " ".join(
             f'<p><strong>{title}:</strong> <a href="{stem}.html">HTML</a>'
-            + (f' · <a href="{stem}.pdf">PDF</a>' if "pdf" in built[stem] else "") + "</p>"
-            for stem, title, _ in KIT_DOCUMENTS)
+            + (f' · <a href="{stem}.pdf">PDF</a>' if "pdf" in built[stem] else "")
+            + "</p>"
+            for stem, title, _ in KIT_DOCUMENTS
+        )
         text = index.read_text(encoding="utf-8")
         if "teachers_guide.html" not in text:
-            index.write_text(text.replace("</body>", f"<h2>For the instructor</h2>{links}</body>", 1),
-                             encoding="utf-8")
+            index.write_text(text.replace("</body>", f"<h2>For the instructor</h2>{links}</body>", 1), encoding="utf-8")
     return built

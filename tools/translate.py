@@ -119,8 +119,10 @@ def parse_translation(path: Path) -> list[Block]:
 
 
 def format_translation(english: Path, blocks: list[Block]) -> str:
-    head = (f"<!-- Korean translation of notebooks/{english.name}: one block per markdown cell, opened by its "
-            f"marker. Edit the text below a marker; `make translate` writes notebooks/ko/{english.name}. -->\n")
+    head = (
+        f"<!-- Korean translation of notebooks/{english.name}: one block per markdown cell, opened by its "
+        f"marker. Edit the text below a marker; `make translate` writes notebooks/ko/{english.name}. -->\n"
+    )
     parts = [head]
     for b in blocks:
         flag = f" {b.flag}" if b.flag else ""
@@ -235,8 +237,11 @@ def select(args: list[str]) -> list[Path]:
         return english_notebooks()
     chosen = []
     for arg in args:
-        matches = [p for p in english_notebooks() if p.name.startswith(Path(arg).name[:2]) and
-                   (len(Path(arg).stem) <= 2 or p.stem == Path(arg).stem)]
+        matches = [
+            p
+            for p in english_notebooks()
+            if p.name.startswith(Path(arg).name[:2]) and (len(Path(arg).stem) <= 2 or p.stem == Path(arg).stem)
+        ]
         if not matches:
             raise SystemExit(f"error: no English notebook matches {arg!r} (expected NN or notebooks/NN_name.ipynb)")
         chosen += matches

@@ -52,13 +52,17 @@ def _check_01_3(answer: Any) -> str | None:
     # labels 0-9 sorted by class, as sklearn's digits give them: the last floor-split 20 % are held out
     counts = (178, 182, 177, 183, 181, 182, 181, 179, 174, 180)
     y_sorted = np.repeat(np.arange(10), counts)
-    held_out = set(np.unique(y_sorted[training_samples(len(y_sorted), 0.2):]).tolist())
+    held_out = set(np.unique(y_sorted[training_samples(len(y_sorted), 0.2) :]).tolist())
     if classes == held_out:
         return None
     if classes == set(range(10)):
-        return ("Keras cuts off the validation part before it shuffles (shuffle=True mixes only the training "
-                "part), so the held-out samples are the last ones of the sorted arrays.")
+        return (
+            "Keras cuts off the validation part before it shuffles (shuffle=True mixes only the training "
+            "part), so the held-out samples are the last ones of the sorted arrays."
+        )
     if classes < held_out:
-        return ("count the held-out samples (Keras rounds the training part down) and compare with how many "
-                "samples each of the last classes has.")
+        return (
+            "count the held-out samples (Keras rounds the training part down) and compare with how many "
+            "samples each of the last classes has."
+        )
     return "the held-out samples are the last 20 % of the arrays; which labels sit there when the arrays are sorted?"

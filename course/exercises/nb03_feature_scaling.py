@@ -11,7 +11,8 @@ from course.checks import exercise, hint_for_number
 def _check_03_1(answer: Any) -> str | None:
     # min 5,000, max 205,000 miles, feature_range (-1, 1): 55,000 miles is a quarter of the way up.
     return hint_for_number(
-        answer, -0.5,
+        answer,
+        -0.5,
         "first find the fraction of the way from the minimum to the maximum, then map 0..1 onto -1..1.",
         wrong={
             0.25: "that is the value for the default range 0..1; stretch it onto -1..1.",
@@ -24,7 +25,8 @@ def _check_03_1(answer: Any) -> str | None:
 def _check_03_2(answer: Any) -> str | None:
     # the weight grows 1,000-fold when miles are counted in thousands; the L2 penalty alpha * w**2 grows 1,000**2-fold.
     return hint_for_number(
-        answer, 1_000_000,
+        answer,
+        1_000_000,
         "the penalty is alpha times the weight squared; square the factor by which the weight grew.",
         wrong={
             1_000: "that is how much the weight grew; the penalty is charged on its square.",
@@ -38,11 +40,12 @@ def _check_03_2(answer: Any) -> str | None:
 def _check_03_3(answer: Any) -> str | None:
     # training mean 60,000 and std 20,000; the batch [100,000, 110,000, 120,000] must use them.
     return hint_for_number(
-        answer, 2.5,
+        answer,
+        2.5,
         "subtract the training mean and divide by the training standard deviation.",
         wrong={
             0.0: "that is what fit_transform on the new batch would give: it uses the batch's own mean. "
-                 "Use the training statistics.",
+            "Use the training statistics.",
             -2.5: "check the sign: the car has driven more than the average training car.",
         },
     )
@@ -52,7 +55,8 @@ def _check_03_3(answer: Any) -> str | None:
 def _check_03_4(answer: Any) -> str | None:
     # largest Hessian eigenvalue L = 4.0; gradient descent on a quadratic converges for lr < 2 / L.
     return hint_for_number(
-        answer, 0.5,
+        answer,
+        0.5,
         "along the steepest direction one step multiplies the distance to the minimum by (1 - lr * L); "
         "it must stay between -1 and 1.",
         wrong={

@@ -29,7 +29,6 @@ def _two_numbers(answer: Any) -> tuple[float, float]:
     return _as_number(answer[0]), _as_number(answer[1])
 
 
-
 @exercise("05.1", expects="a number (the layer's output at inference)")
 def _check_05_1(answer: Any) -> str | None:
     value = _as_number(answer)

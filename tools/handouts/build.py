@@ -52,8 +52,8 @@ class BuildResult:
     out_dir: Path
     handouts: list[Handout]
     combined: dict[str, Path] = field(default_factory=dict)
-    layout_problems: dict[str, list[str]] = field(default_factory=dict)   # "edition/NN_x" -> problems
-    dangling_links: dict[str, list[str]] = field(default_factory=dict)    # "NN_x" -> missing notebooks
+    layout_problems: dict[str, list[str]] = field(default_factory=dict)  # "edition/NN_x" -> problems
+    dangling_links: dict[str, list[str]] = field(default_factory=dict)  # "NN_x" -> missing notebooks
     teacher_kit: dict[str, dict[str, Path]] = field(default_factory=dict)  # "teachers_guide"/"answer_key" -> files
 
 
@@ -69,7 +69,7 @@ class _Build:
     pdf: bool
     language: str
     editions: list[str]
-    sequence: list[Handout]   # every course notebook, built now or before: previous/next links
+    sequence: list[Handout]  # every course notebook, built now or before: previous/next links
     exporter: Any
     browser: Chromium | None
     result: BuildResult
@@ -96,8 +96,9 @@ def clear_full_build(out: Path) -> None:
 def git_revision() -> str | None:
     """The checkout's revision for the course PDF's cover ("0117e4b-dirty" with uncommitted changes)."""
     try:
-        out = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True,
-                             text=True, timeout=10)
+        out = subprocess.run(
+            ["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True, text=True, timeout=10
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return (out.stdout.strip() or None) if out.returncode == 0 else None
@@ -120,9 +121,19 @@ def _source_paths(notebooks: Iterable[str | Path], language: str) -> tuple[list[
     return paths, folder
 
 
-def build(notebooks: Iterable[str | Path] = (), out_dir: str | Path = DEFAULT_OUT, *, pdf: bool = True,
-          paper: str = "a4", editions: Iterable[str] = EDITIONS, combined: bool = True, index: bool = True,
-          chromium: str | None = None, log: Callable[[str], None] = print, language: str = "en") -> BuildResult:
+def build(
+    notebooks: Iterable[str | Path] = (),
+    out_dir: str | Path = DEFAULT_OUT,
+    *,
+    pdf: bool = True,
+    paper: str = "a4",
+    editions: Iterable[str] = EDITIONS,
+    combined: bool = True,
+    index: bool = True,
+    chromium: str | None = None,
+    log: Callable[[str], None] = print,
+    language: str = "en",
+) -> BuildResult:
     """Build the handouts of `notebooks` (default: all) into `out_dir`/<edition>/.
 
     Parameters
@@ -158,13 +169,16 @@ def build(notebooks: Iterable[str | Path] = (), out_dir: str | Path = DEFAULT_OU
     sequence = course_sequence(result.handouts, course, folder)
     math = any(has_math(nb) for nb in nbs)
     if math and not DEBIAN_MATHJAX.exists():
-        log(f"warning: {DEBIAN_MATHJAX} not found (Debian: apt-get install libjs-mathjax): "
-            "the formulas of the HTML and PDF handouts need MathJax from the web, or stay as TeX")
+        log(
+            f"warning: {DEBIAN_MATHJAX} not found (Debian: apt-get install libjs-mathjax): "
+            "the formulas of the HTML and PDF handouts need MathJax from the web, or stay as TeX"
+        )
     exporter = make_exporter()
     started = time.monotonic()
     with Chromium(chromium) if pdf else contextlib.nullcontext() as browser:
-        run = _Build(paths, nbs, course, full_course, paper, pdf, language, editions, sequence, exporter, browser,
-                     result, log)
+        run = _Build(
+            paths, nbs, course, full_course, paper, pdf, language, editions, sequence, exporter, browser, result, log
+        )
         for name in editions:
             _build_edition(run, name, math, combined=combined, index=index)
     log(f"handouts in {result.out_dir} ({time.monotonic() - started:.1f} s)")
@@ -184,21 +198,30 @@ def _build_edition(run: _Build, name: str, math: bool, *, combined: bool, index:
             printed[h.stem] = data
     if index:
         (ed_dir / "index.html").write_text(
-            render_index(run.result.handouts, name, run.course, pdf=run.pdf, language=run.language), encoding="utf-8")
+            render_index(run.result.handouts, name, run.course, pdf=run.pdf, language=run.language), encoding="utf-8"
+        )
     if name == "instructor" and index and run.language == "en":
         # The teacher's guide and the answer key, linked from the index (imported here: it builds on this package).
         import teacher_kit
 
         run.result.teacher_kit = teacher_kit.build_into_handouts(
-            run.paths, ed_dir, run.course, browser=run.browser, paper=run.paper, exporter=run.exporter,
-            mathjax_url=mathjax_url, known=run.known, result=run.result, log=run.log)
+            run.paths,
+            ed_dir,
+            run.course,
+            browser=run.browser,
+            paper=run.paper,
+            exporter=run.exporter,
+            mathjax_url=mathjax_url,
+            known=run.known,
+            result=run.result,
+            log=run.log,
+        )
     if run.browser and combined:
         run.result.combined[name] = _build_combined(run, name, ed_dir, printed)
         run.log(f"{name:10s} {run.result.combined[name].name}")
 
 
-def _build_handout(run: _Build, nb: Any, h: Handout, name: str, ed_dir: Path, mathjax_url: str | None
-                   ) -> bytes | None:
+def _build_handout(run: _Build, nb: Any, h: Handout, name: str, ed_dir: Path, mathjax_url: str | None) -> bytes | None:
     """One notebook in edition `name`: its HTML (and student notebook), and its PDF if printing.
 
     Returns the PDF as Chromium printed it (no footers, links unchanged: the course PDF starts from it).
@@ -206,8 +229,9 @@ def _build_handout(run: _Build, nb: Any, h: Handout, name: str, ed_dir: Path, ma
     import nbformat
 
     prev, next_ = neighbours(run.sequence, h)
-    page = render_html(nb, h, name, run.course, prev=prev, next_=next_, pdf=run.pdf, exporter=run.exporter,
-                       mathjax_url=mathjax_url)
+    page = render_html(
+        nb, h, name, run.course, prev=prev, next_=next_, pdf=run.pdf, exporter=run.exporter, mathjax_url=mathjax_url
+    )
     html_path = ed_dir / f"{h.stem}.html"
     html_path.write_text(page, encoding="utf-8")
     h.outputs.setdefault(name, {})["html"] = html_path
@@ -229,18 +253,27 @@ def _note_dangling_links(run: _Build, h: Handout, page: str, name: str) -> None:
         run.log(f"warning: {h.source.name} links to notebooks that do not exist: {', '.join(missing)}")
 
 
-def _print_notebook(run: _Build, h: Handout, name: str, page: str, html_path: Path, mathjax_url: str | None
-                    ) -> bytes:
+def _print_notebook(run: _Build, h: Handout, name: str, page: str, html_path: Path, mathjax_url: str | None) -> bytes:
     """Print one notebook's handout to its PDF (footers, links, title); return Chromium's raw PDF."""
-    problems, data = print_handout(run.browser, html_path, page, run.paper, header_template(run.course, h),
-                                   mathjax_next_to_page=mathjax_url is not None)
+    problems, data = print_handout(
+        run.browser,
+        html_path,
+        page,
+        run.paper,
+        header_template(run.course, h),
+        mathjax_next_to_page=mathjax_url is not None,
+    )
     if problems:
         run.result.layout_problems[f"{name}/{h.stem}"] = problems
         report_layout_problems(f"{name}/{h.stem}", problems, run.log)
     pdf_path = html_path.with_name(f"{h.stem}.pdf")
-    pages = finish_notebook_pdf(data, pdf_path, pdf_title(h.label, run.course, name, run.language), run.known,
-                                footers=page_footers(run.browser, run.paper, edition_label(name, run.language),
-                                                     run.language))
+    pages = finish_notebook_pdf(
+        data,
+        pdf_path,
+        pdf_title(h.label, run.course, name, run.language),
+        run.known,
+        footers=page_footers(run.browser, run.paper, edition_label(name, run.language), run.language),
+    )
     h.outputs[name]["pdf"] = pdf_path
     run.log(f"{name:10s} {h.stem}: html, pdf ({pages} pages)")
     return data
@@ -248,9 +281,10 @@ def _print_notebook(run: _Build, h: Handout, name: str, page: str, html_path: Pa
 
 def _print_cover(run: _Build, name: str, ed_dir: Path, first_pages: list[int]) -> bytes:
     """The course PDF's cover, printed: title, edition, and the contents with each notebook's first page."""
-    cover_html = render_cover(run.result.handouts, first_pages, name, run.course, run.full_course, git_revision(),
-                              run.language)
-    cover_path = ed_dir / ".cover.html"   # under the build folder, not /tmp (snap Chromium)
+    cover_html = render_cover(
+        run.result.handouts, first_pages, name, run.course, run.full_course, git_revision(), run.language
+    )
+    cover_path = ed_dir / ".cover.html"  # under the build folder, not /tmp (snap Chromium)
     cover_path.write_text(cover_html, encoding="utf-8")
     try:
         session = run.browser.open(cover_path)
@@ -266,16 +300,21 @@ def _build_combined(run: _Build, name: str, ed_dir: Path, printed: dict[str, byt
     """The edition's course PDF: the cover, then every notebook as printed, numbered through the course."""
     handouts = run.result.handouts
     counts = [page_count(h.outputs[name]["pdf"]) for h in handouts]
-    first_pages = list(accumulate(counts[:-1], initial=2))   # the cover is page 1
+    first_pages = list(accumulate(counts[:-1], initial=2))  # the cover is page 1
     total = 1 + sum(counts)
     cover = _print_cover(run, name, ed_dir, first_pages)
     # The notebooks as Chromium printed them (no footer yet), then the course's page numbers, as the
     # contents gives them: "page 12 of 80" counts the cover as page 1.
-    lefts = [f"{edition_label(name, run.language)} · {h.header_label}" for h, n in zip(handouts, counts)
-             for _ in range(n)]
+    lefts = [
+        f"{edition_label(name, run.language)} · {h.header_label}" for h, n in zip(handouts, counts) for _ in range(n)
+    ]
     footers = [(left, page_label(k, total, run.language)) for k, left in enumerate(lefts, 2)]
     path = ed_dir / f"course_{name}.pdf"
-    combine_pdfs(cover, [(h, printed[h.stem]) for h in handouts], path,
-                 f"{run.full_course} — {edition_title(name, run.language)}",
-                 footers=lambda n: print_footers(run.browser, run.paper, footers[:n]))
+    combine_pdfs(
+        cover,
+        [(h, printed[h.stem]) for h in handouts],
+        path,
+        f"{run.full_course} — {edition_title(name, run.language)}",
+        footers=lambda n: print_footers(run.browser, run.paper, footers[:n]),
+    )
     return path

@@ -101,26 +101,43 @@ class Chromium:
         if not self.executable:
             raise PdfToolMissing(
                 "no Chromium found to print the PDF handouts: install it (Debian/Ubuntu: "
-                "`apt-get install chromium`) or set CHROMIUM=/path/to/chrome; `--html-only` skips the PDFs")
+                "`apt-get install chromium`) or set CHROMIUM=/path/to/chrome; `--html-only` skips the PDFs"
+            )
         self.timeout = timeout
         self._next_id = 0
         self._buffer = b""
         self._events: list[dict] = []
-        self._targets: dict[str, str] = {}   # session id -> target id, to close the tab
+        self._targets: dict[str, str] = {}  # session id -> target id, to close the tab
 
     def __enter__(self) -> Chromium:
         self._profile = tempfile.mkdtemp(prefix="handouts-chromium-")
         args = [
-            self.executable, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-            "--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--disable-extensions", "--disable-dev-shm-usage", "--mute-audio",
-            "--allow-file-access-from-files", "--hide-scrollbars", "--font-render-hinting=none",
-            f"--user-data-dir={self._profile}", "--remote-debugging-pipe", "about:blank",
+            self.executable,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--no-default-browser-check",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            "--disable-dev-shm-usage",
+            "--mute-audio",
+            "--allow-file-access-from-files",
+            "--hide-scrollbars",
+            "--font-render-hinting=none",
+            f"--user-data-dir={self._profile}",
+            "--remote-debugging-pipe",
+            "about:blank",
         ]
         # The pipe transport reads commands on fd 3 and writes replies on fd 4: hand it our two pipes.
         self._proc = subprocess.Popen(
             ["/bin/sh", "-c", 'exec "$@" 3<&0 4>&1 0</dev/null 1>/dev/null', "sh", *args],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             self.call("Browser.getVersion")
         except Exception:
@@ -199,8 +216,11 @@ class Chromium:
 
     def evaluate(self, session: str, expression: str, await_promise: bool = False) -> Any:
         """Run JavaScript `expression` in tab `session` and return its value."""
-        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True,
-                                                "awaitPromise": await_promise}, session)
+        result = self.call(
+            "Runtime.evaluate",
+            {"expression": expression, "returnByValue": True, "awaitPromise": await_promise},
+            session,
+        )
         if "exceptionDetails" in result:
             raise RuntimeError(f"Chromium: script failed: {result['exceptionDetails'].get('text')}")
         return result["result"].get("value")
@@ -234,8 +254,11 @@ class Chromium:
     def layout_problems(self, session: str, width_px: int) -> list[str]:
         """What sticks out of a text block `width_px` wide, laid out with the print styles."""
         self.call("Emulation.setEmulatedMedia", {"media": "print"}, session)
-        self.call("Emulation.setDeviceMetricsOverride",
-                  {"width": width_px, "height": 1200, "deviceScaleFactor": 1, "mobile": False}, session)
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width_px, "height": 1200, "deviceScaleFactor": 1, "mobile": False},
+            session,
+        )
         try:
             return self.evaluate(session, OVERFLOW_JS) or []
         finally:
@@ -247,12 +270,20 @@ class Chromium:
         width, height = PAPERS[paper]
         top, right, bottom, left = PAGE_MARGINS_IN
         params = {
-            "paperWidth": width, "paperHeight": height, "marginTop": top, "marginRight": right,
-            "marginBottom": bottom, "marginLeft": left, "printBackground": True, "preferCSSPageSize": False,
-            "displayHeaderFooter": header is not None, "headerTemplate": header or "<span></span>",
+            "paperWidth": width,
+            "paperHeight": height,
+            "marginTop": top,
+            "marginRight": right,
+            "marginBottom": bottom,
+            "marginLeft": left,
+            "printBackground": True,
+            "preferCSSPageSize": False,
+            "displayHeaderFooter": header is not None,
+            "headerTemplate": header or "<span></span>",
             # No tagged PDF and no outline from the headings: Chromium's outline drops the spaces at the
             # line breaks of long headings, and tagging makes the files four times larger.
-            "footerTemplate": footer or "<span></span>", "generateTaggedPDF": False,
+            "footerTemplate": footer or "<span></span>",
+            "generateTaggedPDF": False,
         }
         return base64.b64decode(self.call("Page.printToPDF", params, session)["data"])
 
@@ -262,13 +293,21 @@ def print_footers(browser: Chromium, paper: str, footers: list[tuple[str, str]])
     session = browser.new_tab()
     try:
         frame = browser.call("Page.getFrameTree", {}, session)["frameTree"]["frame"]["id"]
-        browser.call("Page.setDocumentContent", {"frameId": frame, "html": footer_pages_html(paper, footers)},
-                     session)
+        browser.call("Page.setDocumentContent", {"frameId": frame, "html": footer_pages_html(paper, footers)}, session)
         browser.evaluate(session, FONTS_READY_JS, await_promise=True)
         width, height = PAPERS[paper]
-        params = {"paperWidth": width, "paperHeight": height, "marginTop": 0, "marginRight": 0,
-                  "marginBottom": 0, "marginLeft": 0, "printBackground": False, "preferCSSPageSize": False,
-                  "displayHeaderFooter": False, "generateTaggedPDF": False}
+        params = {
+            "paperWidth": width,
+            "paperHeight": height,
+            "marginTop": 0,
+            "marginRight": 0,
+            "marginBottom": 0,
+            "marginLeft": 0,
+            "printBackground": False,
+            "preferCSSPageSize": False,
+            "displayHeaderFooter": False,
+            "generateTaggedPDF": False,
+        }
         return base64.b64decode(browser.call("Page.printToPDF", params, session)["data"])
     finally:
         browser.close_tab(session)
@@ -279,8 +318,9 @@ def page_footers(browser: Chromium, paper: str, left: str, language: str = "en")
     return lambda n: print_footers(browser, paper, [(left, page_label(k, n, language)) for k in range(1, n + 1)])
 
 
-def print_handout(browser: Chromium, html_path: Path, page: str, paper: str, header: str, *,
-                  mathjax_next_to_page: bool) -> tuple[list[str], bytes]:
+def print_handout(
+    browser: Chromium, html_path: Path, page: str, paper: str, header: str, *, mathjax_next_to_page: bool
+) -> tuple[list[str], bytes]:
     """Lay out and print the handout `page`, written at `html_path`; return (layout problems, PDF bytes).
 
     Printed from where it is built, not /tmp: Ubuntu's snap Chromium has a private /tmp. Without MathJax next
@@ -308,8 +348,9 @@ def report_layout_problems(key: str, problems: list[str], log: Callable[[str], N
         log(f"    {p}")
 
 
-def check_layout(html_paths: Iterable[str | Path], paper: str = "a4", chromium: str | None = None
-                 ) -> dict[str, list[str]]:
+def check_layout(
+    html_paths: Iterable[str | Path], paper: str = "a4", chromium: str | None = None
+) -> dict[str, list[str]]:
     """Lay out each HTML handout at the text width of `paper` with the print styles, without printing.
 
     Returns ``{file name: [what sticks out past the right margin or is cut off]}`` for the files with
@@ -321,7 +362,7 @@ def check_layout(html_paths: Iterable[str | Path], paper: str = "a4", chromium: 
         for path in map(Path, html_paths):
             page = path.read_text(encoding="utf-8")
             copy_path = path if print_copy(page) == page else path.with_name(f".layout-{path.name}")
-            if copy_path != path:   # next to the page (its relative links), not in /tmp
+            if copy_path != path:  # next to the page (its relative links), not in /tmp
                 copy_path.write_text(print_copy(page), encoding="utf-8")
             session = browser.open(copy_path)
             try:

@@ -8,14 +8,16 @@ from .labels import CJK_FONTS, EDITION_LABELS, KOREAN, edition_label
 from .notebooks import Handout
 from .paper import PAGE_MARGINS_IN
 
-INDEX_NOTES = {"instructor": "Every notebook with its outputs and the worked solutions of the exercises.",
-               "student": "Every notebook with its outputs; the exercises are left for you, with a self-check in each."}
+INDEX_NOTES = {
+    "instructor": "Every notebook with its outputs and the worked solutions of the exercises.",
+    "student": "Every notebook with its outputs; the exercises are left for you, with a self-check in each.",
+}
 # The instructor's index names the student edition; the student's does not point at the solutions.
 INDEX_OTHER = ' (The other edition: <a href="../student/index.html">student</a>.)'
 COVER_NOTES = {
     "instructor": "This edition holds every notebook with its outputs and the worked solution of every exercise.",
     "student": "This edition holds every notebook with its outputs. The exercises are yours: each has a self-check "
-               "that tells you whether your answer is right; the worked solutions are in the instructor edition.",
+    "that tells you whether your answer is right; the worked solutions are in the instructor edition.",
 }
 
 
@@ -24,8 +26,10 @@ def _index_row(h: Handout, edition_name: str, pdf: bool) -> str:
     links = [f'<a href="{h.stem}.html">HTML</a>'] + ([f'<a href="{h.stem}.pdf">PDF</a>'] if pdf else [])
     if edition_name == "student":
         links.append(f'<a href="{h.stem}.ipynb">notebook</a>')
-    return (f"<tr><td>{h.number}</td><td><a href=\"{h.stem}.html\">{html.escape(h.short_title)}</a></td>"
-            f"<td class=\"links\">{' · '.join(links)}</td></tr>")
+    return (
+        f'<tr><td>{h.number}</td><td><a href="{h.stem}.html">{html.escape(h.short_title)}</a></td>'
+        f'<td class="links">{" · ".join(links)}</td></tr>'
+    )
 
 
 def render_index(handouts: list[Handout], edition_name: str, course: str, *, pdf: bool, language: str = "en") -> str:
@@ -42,7 +46,7 @@ def render_index(handouts: list[Handout], edition_name: str, course: str, *, pdf
 <style>body{{font-family:sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem;line-height:1.5}}
 td{{padding:0.2rem 0.8rem 0.2rem 0;vertical-align:top}} td.links{{white-space:nowrap}}</style></head>
 <body><h1>{html.escape(course)}</h1><p><strong>{label}.</strong> {note}{other}</p>
-<table>{''.join(rows)}</table>{combined}</body></html>
+<table>{"".join(rows)}</table>{combined}</body></html>
 """
 
 
@@ -50,24 +54,45 @@ def _cover_words(edition_name: str, revision: str | None, language: str) -> dict
     """The cover's texts in `language`: edition label, note, headings, licence, and the revision line."""
     if language == "ko":
         built = KOREAN["built"].format(rev=html.escape(revision)) if revision else ""
-        return {"label": KOREAN["edition_labels"][edition_name], "note": KOREAN["cover_note"][edition_name],
-                "contents": KOREAN["contents"], "page": KOREAN["page_column"], "license": KOREAN["license"],
-                "built": built}
-    return {"label": EDITION_LABELS[edition_name], "note": COVER_NOTES[edition_name], "contents": "Contents",
-            "page": "page", "license": "Code under the MIT license, text and figures under CC BY 4.0.",
-            "built": f"Built from revision {html.escape(revision)}." if revision else ""}
+        return {
+            "label": KOREAN["edition_labels"][edition_name],
+            "note": KOREAN["cover_note"][edition_name],
+            "contents": KOREAN["contents"],
+            "page": KOREAN["page_column"],
+            "license": KOREAN["license"],
+            "built": built,
+        }
+    return {
+        "label": EDITION_LABELS[edition_name],
+        "note": COVER_NOTES[edition_name],
+        "contents": "Contents",
+        "page": "page",
+        "license": "Code under the MIT license, text and figures under CC BY 4.0.",
+        "built": f"Built from revision {html.escape(revision)}." if revision else "",
+    }
 
 
-def render_cover(handouts: list[Handout], first_pages: list[int], edition_name: str, course: str,
-                 full_title: str, revision: str | None, language: str = "en") -> str:
+def render_cover(
+    handouts: list[Handout],
+    first_pages: list[int],
+    edition_name: str,
+    course: str,
+    full_title: str,
+    revision: str | None,
+    language: str = "en",
+) -> str:
     """The cover page of the combined course PDF: title, edition, contents with page numbers."""
     rows = "".join(
         f'<tr><td class="n">{h.number}</td><td><a href="{h.stem}.html">{html.escape(h.short_title)}</a></td>'
-        f'<td class="p">{page}</td></tr>' for h, page in zip(handouts, first_pages))
+        f'<td class="p">{page}</td></tr>'
+        for h, page in zip(handouts, first_pages)
+    )
     words = _cover_words(edition_name, revision, language)
-    built = f"<p class=\"small\">{words['built']}</p>" if words["built"] else ""
-    header_row = (f'<tr><td></td><td><strong>{words["contents"]}</strong></td>'
-                  f'<td class="p"><strong>{words["page"]}</strong></td></tr>')
+    built = f'<p class="small">{words["built"]}</p>' if words["built"] else ""
+    header_row = (
+        f"<tr><td></td><td><strong>{words['contents']}</strong></td>"
+        f'<td class="p"><strong>{words["page"]}</strong></td></tr>'
+    )
     return f"""<!DOCTYPE html>
 <html lang="{language}"><head><meta charset="utf-8"><title>{html.escape(course)}</title>
 <style>

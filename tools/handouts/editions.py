@@ -44,8 +44,9 @@ def with_solution_notes(nb: Any) -> Any:
         is_solution = has_tag(cell, SOLUTION_TAG)
         if is_solution and not previous_was_solution:
             notes += 1
-            note = nbformat.v4.new_markdown_cell(solution_note(notebook_language(nb)),
-                                                 metadata={"tags": [SOLUTION_NOTE_TAG]})
+            note = nbformat.v4.new_markdown_cell(
+                solution_note(notebook_language(nb)), metadata={"tags": [SOLUTION_NOTE_TAG]}
+            )
             if "id" in cell or nb.get("nbformat_minor", 0) >= 5:
                 note["id"] = f"solution-note-{notes}"
             cells.append(note)

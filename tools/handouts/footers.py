@@ -14,20 +14,25 @@ from .labels import CJK_FONTS
 from .notebooks import Handout
 from .paper import PAGE_MARGINS_IN, PAPERS
 
-FOOTER_FROM_TOP_IN = 0.23   # the footer's rule lies this far below the text block
+FOOTER_FROM_TOP_IN = 0.23  # the footer's rule lies this far below the text block
 
 
 def running_template(left: str, right: str, *, top: bool) -> str:
     """Chromium header/footer template: `left` and `right` (HTML), small, with a rule."""
-    rule = "border-bottom: 0.5pt solid #999; padding-bottom: 1.5mm;" if top else \
-        "border-top: 0.5pt solid #999; padding-top: 1.5mm;"
+    rule = (
+        "border-bottom: 0.5pt solid #999; padding-bottom: 1.5mm;"
+        if top
+        else "border-top: 0.5pt solid #999; padding-top: 1.5mm;"
+    )
     pad = f"0 {PAGE_MARGINS_IN[1]}in 0 {PAGE_MARGINS_IN[3]}in"
     cell = "white-space: nowrap; overflow: hidden; text-overflow: ellipsis;"
-    return (f'<div style="width: 100%; box-sizing: border-box; padding: {pad}; -webkit-print-color-adjust: exact;">'
-            f'<div style="display: flex; justify-content: space-between; gap: 8mm; font-family: \'DejaVu Sans\', '
-            f'\'Liberation Sans\', Arial, {CJK_FONTS}, sans-serif; font-size: 8pt; color: #333; {rule}">'
-            f'<span style="{cell} flex-shrink: 0;">{left}</span><span style="{cell} min-width: 0;">{right}</span>'
-            f'</div></div>')
+    return (
+        f'<div style="width: 100%; box-sizing: border-box; padding: {pad}; -webkit-print-color-adjust: exact;">'
+        f"<div style=\"display: flex; justify-content: space-between; gap: 8mm; font-family: 'DejaVu Sans', "
+        f"'Liberation Sans', Arial, {CJK_FONTS}, sans-serif; font-size: 8pt; color: #333; {rule}\">"
+        f'<span style="{cell} flex-shrink: 0;">{left}</span><span style="{cell} min-width: 0;">{right}</span>'
+        f"</div></div>"
+    )
 
 
 def header_template(course: str, handout: Handout) -> str:
@@ -41,7 +46,9 @@ def footer_pages_html(paper: str, footers: list[tuple[str, str]]) -> str:
     bottom = PAGE_MARGINS_IN[2]
     pages = "".join(
         f'<div class="page"><div class="foot">{running_template(html.escape(left), html.escape(right), top=False)}'
-        f'</div></div>' for left, right in footers)
+        f"</div></div>"
+        for left, right in footers
+    )
     return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><style>
 @page {{ size: {width}in {height}in; margin: 0; }}
 html, body {{ margin: 0; padding: 0; background: transparent; }}

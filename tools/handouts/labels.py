@@ -23,23 +23,30 @@ KOREAN = {
     "solution_note": "*풀이: 교수자용에 있습니다.*",
     "page": "{k} / {n}쪽",
     "all_notebooks": "전체 노트북",
-    "index_note": {"instructor": "모든 노트북과 그 출력, 그리고 연습 문제의 풀이.",
-                   "student": "모든 노트북과 그 출력. 연습 문제는 여러분의 몫이며, 문제마다 스스로 확인하는 셀이 있습니다."},
+    "index_note": {
+        "instructor": "모든 노트북과 그 출력, 그리고 연습 문제의 풀이.",
+        "student": "모든 노트북과 그 출력. 연습 문제는 여러분의 몫이며, 문제마다 스스로 확인하는 셀이 있습니다.",
+    },
     "index_other": ' (다른 판: <a href="../student/index.html">학생용</a>.)',
     "index_whole": "강좌 전체를 한 파일로:",
-    "cover_note": {"instructor": "이 판에는 모든 노트북과 그 출력, 그리고 모든 연습 문제의 풀이가 들어 있습니다.",
-                   "student": "이 판에는 모든 노트북과 그 출력이 들어 있습니다. 연습 문제는 여러분의 몫입니다. "
-                              "문제마다 답이 맞는지 알려 주는 확인 셀이 있고, 풀이는 교수자용에 있습니다. "
-                              "확인 메시지는 영어로 나옵니다."},
-    "contents": "차례", "page_column": "쪽",
+    "cover_note": {
+        "instructor": "이 판에는 모든 노트북과 그 출력, 그리고 모든 연습 문제의 풀이가 들어 있습니다.",
+        "student": "이 판에는 모든 노트북과 그 출력이 들어 있습니다. 연습 문제는 여러분의 몫입니다. "
+        "문제마다 답이 맞는지 알려 주는 확인 셀이 있고, 풀이는 교수자용에 있습니다. "
+        "확인 메시지는 영어로 나옵니다.",
+    },
+    "contents": "차례",
+    "page_column": "쪽",
     "license": "코드는 MIT 라이선스, 글과 그림은 CC BY 4.0.",
     "built": "리비전 {rev}에서 만들었습니다.",
 }
 # Hangul: Debian's fonts-noto-cjk (Noto Sans CJK KR), after the Latin fonts so English text looks as before.
 CJK_FONTS = "'Noto Sans CJK KR', 'Noto Sans KR'"
-KOREAN_CSS = (":root { --jp-content-font-family: system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', "
-              f"{CJK_FONTS}, sans-serif; --jp-ui-font-family: 'DejaVu Sans', {CJK_FONTS}, sans-serif; }}\n"
-              "body { word-break: keep-all; }\n")
+KOREAN_CSS = (
+    ":root { --jp-content-font-family: system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', "
+    f"{CJK_FONTS}, sans-serif; --jp-ui-font-family: 'DejaVu Sans', {CJK_FONTS}, sans-serif; }}\n"
+    "body { word-break: keep-all; }\n"
+)
 
 
 def check_language(language: str) -> None:

@@ -18,7 +18,7 @@ HTML_NOTEBOOK_URI = re.compile(r"(?:^|/)(\d\d_[A-Za-z0-9_\-]+)\.(?:html|ipynb|pd
 
 def rewrite_notebook_links(page: str, suffix: str = ".html") -> str:
     """Point every link to a course notebook (``NN_name.ipynb``) at ``NN_name<suffix>`` instead."""
-    return NOTEBOOK_HREF.sub(lambda m: f'href={m[1]}{m[2]}{suffix}{m[3] or ""}{m[1]}', page)
+    return NOTEBOOK_HREF.sub(lambda m: f"href={m[1]}{m[2]}{suffix}{m[3] or ''}{m[1]}", page)
 
 
 def linked_notebooks(page: str) -> set[str]:
@@ -53,10 +53,13 @@ def _point_link(annot: Any, target: Any) -> None:
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
 
     if isinstance(target, str):
-        annot[NameObject("/A")] = DictionaryObject({
-            NameObject("/S"): NameObject("/GoToR"), NameObject("/F"): TextStringObject(target),
-            NameObject("/D"): ArrayObject([NumberObject(0), NameObject("/Fit")]),
-        })
+        annot[NameObject("/A")] = DictionaryObject(
+            {
+                NameObject("/S"): NameObject("/GoToR"),
+                NameObject("/F"): TextStringObject(target),
+                NameObject("/D"): ArrayObject([NumberObject(0), NameObject("/Fit")]),
+            }
+        )
     else:
         del annot["/A"]
         annot[NameObject("/Dest")] = ArrayObject([target.indirect_reference, NameObject("/Fit")])
@@ -86,7 +89,7 @@ def retarget_links(writer: Any, resolve: Callable[[str], Any]) -> None:
             target = resolve(stem) if kind == "notebook" else None
             if kind == "web":
                 keep.append(ref)
-            elif target is not None:   # a local path is dropped: the text stays, the link goes
+            elif target is not None:  # a local path is dropped: the text stays, the link goes
                 _point_link(annot, target)
                 keep.append(ref)
         page[NameObject("/Annots")] = keep
@@ -106,4 +109,5 @@ def internalize_file_links(writer: Any, first_page: dict[str, int]) -> None:
                 if stem in first_page:
                     del annot["/A"]
                     annot[NameObject("/Dest")] = ArrayObject(
-                        [writer.pages[first_page[stem]].indirect_reference, NameObject("/Fit")])
+                        [writer.pages[first_page[stem]].indirect_reference, NameObject("/Fit")]
+                    )

@@ -18,10 +18,20 @@ DEBIAN_MATHJAX = Path("/usr/share/javascript/mathjax/MathJax.js")
 MATHJAX_CONFIG = "?config=TeX-AMS_CHTML-full,Safe"
 CDN_MATHJAX = re.compile(r'<script src="https://cdnjs\.cloudflare\.com/ajax/libs/mathjax/[^"]*">')
 # The parts of Debian's MathJax 2 that the "TeX-AMS_CHTML-full" configuration loads (about 2 MB of 54).
-MATHJAX_PARTS = ("MathJax.js", "config/TeX-AMS_CHTML-full.js", "extensions", "jax/element", "jax/input",
-                 "jax/output/CommonHTML", "jax/output/PreviewHTML", "jax/output/NativeMML",
-                 "jax/output/PlainSource", "fonts/HTML-CSS/TeX/woff", "localization/en")
-MATHJAX_NEXT_TO_PAGES = "mathjax/MathJax.js"   # where a page finds the copy made by `copy_mathjax`
+MATHJAX_PARTS = (
+    "MathJax.js",
+    "config/TeX-AMS_CHTML-full.js",
+    "extensions",
+    "jax/element",
+    "jax/input",
+    "jax/output/CommonHTML",
+    "jax/output/PreviewHTML",
+    "jax/output/NativeMML",
+    "jax/output/PlainSource",
+    "fonts/HTML-CSS/TeX/woff",
+    "localization/en",
+)
+MATHJAX_NEXT_TO_PAGES = "mathjax/MathJax.js"  # where a page finds the copy made by `copy_mathjax`
 
 
 def has_math(nb: Any) -> bool:

@@ -21,7 +21,7 @@ NOTEBOOK_DIR = ROOT / "notebooks"
 KO_NOTEBOOK_DIR = NOTEBOOK_DIR / "ko"
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 NOTEBOOK_NAME = re.compile(r"^(\d\d)_[A-Za-z0-9_\-]+$")
-HEADER_TITLE_CHARS = 45   # longer notebook titles are cut at their colon in the running header
+HEADER_TITLE_CHARS = 45  # longer notebook titles are cut at their colon in the running header
 
 
 def notebook_paths(args: Iterable[str | Path] = ()) -> list[Path]:
@@ -76,8 +76,9 @@ def notebook_title(nb: Any, fallback: str) -> str:
 def full_course_title(readme: Path = README) -> str:
     """The course's whole title, the README's ``# `` heading (the course PDF's cover shows it)."""
     try:
-        return next(plain_text(line[2:]) for line in readme.read_text(encoding="utf-8").splitlines()
-                    if line.startswith("# "))
+        return next(
+            plain_text(line[2:]) for line in readme.read_text(encoding="utf-8").splitlines() if line.startswith("# ")
+        )
     except (OSError, StopIteration):
         return FALLBACK_COURSE_TITLE
 
@@ -96,7 +97,7 @@ def course_title(readme: Path = README) -> str:
 def short_title(title: str, course: str) -> str:
     """Drop a leading "<course title>: " from a notebook title (notebook 00's title starts so)."""
     if title.lower().startswith(course.lower()):
-        rest = title[len(course):].lstrip(" :-–—")
+        rest = title[len(course) :].lstrip(" :-–—")
         if rest:
             return rest[0].upper() + rest[1:]
     return title
@@ -136,7 +137,7 @@ class Handout:
 
     @property
     def label(self) -> str:
-        """"NN · title": the handout's name in titles, bookmarks and the contents."""
+        """ "NN · title": the handout's name in titles, bookmarks and the contents."""
         return f"{self.number} · {self.short_title}"
 
     @property

@@ -42,8 +42,9 @@ def _write(writer: Any, path: Path, title: str, page_mode: str | None = None) ->
     return len(writer.pages)
 
 
-def finish_notebook_pdf(data: bytes, path: Path, title: str, available: set[str],
-                        footers: Callable[[int], bytes] | None = None) -> int:
+def finish_notebook_pdf(
+    data: bytes, path: Path, title: str, available: set[str], footers: Callable[[int], bytes] | None = None
+) -> int:
     """Write one notebook's PDF with its links fixed and its title set; return its page count.
 
     `available`: the notebooks whose PDFs are (or will be) next to this one: links to them stay links.
@@ -59,8 +60,13 @@ def finish_notebook_pdf(data: bytes, path: Path, title: str, available: set[str]
     return _write(writer, path, title)
 
 
-def combine_pdfs(cover: bytes | None, parts: list[tuple[Handout, Path | bytes]], path: Path, title: str,
-                 footers: Callable[[int], bytes] | None = None) -> int:
+def combine_pdfs(
+    cover: bytes | None,
+    parts: list[tuple[Handout, Path | bytes]],
+    path: Path,
+    title: str,
+    footers: Callable[[int], bytes] | None = None,
+) -> int:
     """Merge the cover and the notebooks' PDFs into one, with a bookmark per notebook and internal links.
 
     `footers(n)`: a PDF of footer pages for the n pages after the cover (numbered through the course).

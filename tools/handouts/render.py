@@ -30,7 +30,7 @@ COLUMN_GAP = re.compile(r"\S {2,}\S")
 # Characters of code font that fit one line of a text output on paper: the text block of A4 (the narrower
 # paper) is 678 CSS px; less the output's padding, at 11.5 px DejaVu Sans Mono (0.602 em a character).
 PRINT_LINE_CHARS = 95
-MIN_OUTPUT_SCALE = 0.6   # a text output's font is never shrunk below 60 % (longer lines wrap)
+MIN_OUTPUT_SCALE = 0.6  # a text output's font is never shrunk below 60 % (longer lines wrap)
 
 
 def make_exporter() -> Any:
@@ -64,9 +64,19 @@ def _nav_link(handout: Handout | None) -> dict[str, str] | None:
     return {"href": f"{handout.stem}.html", "label": handout.header_label} if handout else None
 
 
-def render_html(nb: Any, handout: Handout, edition_name: str, course: str, *, prev: Handout | None = None,
-                next_: Handout | None = None, pdf: bool = True, exporter: Any = None, mathjax_url: str | None = None,
-                pdf_name: str | None = None) -> str:
+def render_html(
+    nb: Any,
+    handout: Handout,
+    edition_name: str,
+    course: str,
+    *,
+    prev: Handout | None = None,
+    next_: Handout | None = None,
+    pdf: bool = True,
+    exporter: Any = None,
+    mathjax_url: str | None = None,
+    pdf_name: str | None = None,
+) -> str:
     """Return the HTML page of one edition of one notebook.
 
     `mathjax_url`: where the page loads MathJax from (e.g. ``mathjax/MathJax.js``, a copy next to the page);
@@ -76,7 +86,7 @@ def render_html(nb: Any, handout: Handout, edition_name: str, course: str, *, pr
 
     exporter = exporter or make_exporter()
     language = notebook_language(nb)
-    exporter.language_code = language   # <html lang="..">: Chromium picks the Korean glyphs for "ko"
+    exporter.language_code = language  # <html lang="..">: Chromium picks the Korean glyphs for "ko"
     nb = keep_escaped_dollars(without_test_markers(edition(nb, edition_name)))
     mathjax = mathjax_src(mathjax_url)
     resources = {
@@ -121,7 +131,7 @@ def _output_lines(m: re.Match) -> str:
         return m[0]
     spans = "".join(f'<span class="ol">{line}</span>' for line in text.splitlines(keepends=True))
     scale = output_scale(html.unescape(text))
-    opening = m[1] if scale is None else m[1][:-len("<pre>")] + f'<pre class="fit" style="--fit: {scale}">'
+    opening = m[1] if scale is None else m[1][: -len("<pre>")] + f'<pre class="fit" style="--fit: {scale}">'
     return opening + spans + m[3]
 
 
