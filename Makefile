@@ -9,11 +9,12 @@ GOAL   := $(or $(firstword $(MAKECMDGOALS)),lab)
 # The course's JupyterLab settings (no news pop-up), installed into .venv/share/jupyter: see README, Set-up.
 JUPYTER_DATA := $(wildcard jupyter/lab/settings/overrides.d/*.json)
 
-.PHONY: lab test execute check-seeds bench mutants handouts slides translate translate-check clean help venv
+.PHONY: lab test lint execute check-seeds bench mutants handouts slides translate translate-check clean help venv
 
 help:
 	@echo "make lab      open JupyterLab on notebooks/00_start_here.ipynb"
 	@echo "make test     run the whole test suite (helpers, notebook hygiene, nbval on every notebook)"
+	@echo "make lint     ruff: lint helpers.py, course/, tools/, tests/ and the notebooks' code; check the formatting"
 	@echo "make execute  re-run every notebook from a clean kernel and store its outputs"
 	@echo "make check-seeds  run every notebook under COURSE_SEED=1 and 2 (nothing written)"
 	@echo "make bench    time each notebook in a fresh kernel (wall time, peak memory)"
@@ -38,6 +39,11 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# ruff, configured once in pyproject.toml ([tool.ruff]: which files, which rules); tests/test_lint.py runs the same two.
+lint: $(STAMP)
+	$(BIN)/ruff check
+	$(BIN)/ruff format --check
 
 execute: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
