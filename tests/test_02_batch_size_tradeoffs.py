@@ -38,7 +38,11 @@ def update_seconds(nb):
     """Seconds per update at B = 1, the race's batch sizes and B = N, measured once here, largest first
     (as the notebook does: a fresh session's first updates run slow)."""
     model, x, y = nb["model"], nb["x_train"], nb["y_train"]
-    return {b: helpers.seconds_per_update(model, x, y, b) for b in (nb["N"], *RACE[::-1], 1)}
+    # the fastest of three measurements per batch size: a test worker shares the CPU with the notebooks' kernels
+    # (make test runs them in parallel), and another program can only make an update slower
+    sizes = (nb["N"], *RACE[::-1], 1)
+    runs = [{b: helpers.seconds_per_update(model, x, y, b) for b in sizes} for _ in range(3)]
+    return {b: min(run[b] for run in runs) for b in sizes}
 
 
 def test_whole_set_epoch_is_more_than_30x_faster_than_batch_1(nb, update_seconds):
@@ -57,7 +61,7 @@ def test_no_update_is_cheaper_per_sample_at_a_smaller_batch(update_seconds):
 
 
 def test_an_update_at_512_costs_2_to_3_times_one_at_128(update_seconds, on_gpu):
-    """The notebook's "2 to 3 times"; observed 2.3 to 2.7, busy or not. Checked with some room: 1.5 to 4."""
+    """The notebook's "about twice"; observed 1.6 to 2.9 on the 2-core machine. Checked with some room: 1.5 to 4."""
     if on_gpu:
         pytest.skip("on a GPU an update costs about the same up to large batches")
     assert 1.5 <= update_seconds[512] / update_seconds[128] <= 4, update_seconds
