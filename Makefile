@@ -14,7 +14,7 @@ JUPYTER_DATA := $(wildcard jupyter/lab/settings/overrides.d/*.json)
 help:
 	@echo "make lab      open JupyterLab on notebooks/00_start_here.ipynb"
 	@echo "make test     run the whole test suite (helpers, notebook hygiene, nbval on every notebook)"
-	@echo "make lint     ruff: lint helpers.py, course/, tools/, tests/ and the notebooks' code; check the formatting"
+	@echo "make lint     ruff: lint helpers.py, course/, tools/, tests/, data/ and the English notebooks' code cells; check formatting"
 	@echo "make execute  re-run every notebook from a clean kernel and store its outputs"
 	@echo "make check-seeds  run every notebook under COURSE_SEED=1 and 2 (nothing written)"
 	@echo "make bench    time each notebook in a fresh kernel (wall time, peak memory)"
@@ -23,6 +23,7 @@ help:
 	@echo "make slides   one reveal.js slide deck per notebook, offline, in build/slides (reveal.js fetched once with npm)"
 	@echo "make translate  write the Korean notebooks notebooks/ko/NN_*.ipynb from the English ones and notebooks/ko/NN_*.md"
 	@echo "make translate-check  name every Korean cell whose English text changed or is untranslated (writes nothing)"
+	@echo "make clean    remove build/ (handouts, slides) and pytest's cache"
 
 # Checked on every run: an existing .venv must have a supported Python; a missing one is created.
 venv:

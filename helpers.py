@@ -11,12 +11,14 @@ writes ``helpers.train_run`` wherever it lives. The idea each lesson teaches sta
 
 Where things are (each name below is also ``helpers.NAME``; NN: the notebook that uses it)::
 
-    course/checks.py            exercises: `check`, `is_correct`, `exercise` (registers a checker),
-                                `exercise_ids`, `hint_for_number`
+    helpers.py                  `setup`, `resolve_seed` (`SEED_ENV_VAR`), `plot_style`
+    course/__init__.py          `PROJECT_ROOT`: the course folder
+    course/checks.py            exercises: `check`, `is_correct`, `exercise` (registers a checker, an
+                                `Exercise`), `exercise_ids`, `hint_for_number`
     course/exercises/nbNN_*.py  notebook NN's checkers, one ``@exercise("NN.K", ...)`` function each
     course/startup.py           `import_keras_quietly`: TensorFlow and Keras without their C++ start-up log
     course/palette.py           `COLORS`, `LINESTYLES`, `MARKERS` (Okabe-Ito, readable in black and white)
-    course/data.py              03: `DATA_DIR`, `USED_CARS_COLUMNS`, `load_used_cars` (data/used_cars.csv)
+    course/data.py              03: `DATA_DIR`, `USED_CARS_FILE`, `USED_CARS_COLUMNS`, `load_used_cars`
     course/environment.py       00: `pinned_requirements`, `requirement_mismatches`
     course/batch_counts.py      01: `training_samples`, `steps_per_epoch`, `batch_sizes`
     course/batch_recorder.py    01: `record_fed_batches` (returns `FedBatches`), `plot_batches`

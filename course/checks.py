@@ -15,7 +15,7 @@ import numpy as np
 # check prints whether the answer is right and, when it is not, a hint that
 # does not give the answer away. It never raises: an unanswered placeholder
 # (``...``) or a value of the wrong type gets a friendly message instead.
-# Each checker below returns None when the answer is right, else a hint.
+# Each checker (course/exercises/) returns None when the answer is right, else a hint.
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """Notebook 04's claims, checked across seeds with the notebook's own functions (cells tagged reused-in-tests)
-and the instruments it calls from helpers.py.
+and the instruments it calls from course/ (through helpers).
 
 1. One extreme weight at kernel[3, 3] of an (8, 6) layer makes its unit much louder, the imbalance travels
    into later layers and into their gradients; BN after that layer puts what it passes on back on one scale

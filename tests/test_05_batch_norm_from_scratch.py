@@ -715,7 +715,7 @@ def test_scratch_layer_at_inference_uses_the_moving_statistics(scratch_vs_keras,
     np.testing.assert_allclose(layer(x, training=True).numpy(), nb["batch_norm"](x, gamma, beta), rtol=0, atol=TOL)
 
 
-# --- helpers.py: the notebook's plot helpers ---------------------------------------------------
+# --- course/bn_plots.py: the notebook's plot helpers ---------------------------------------------------
 
 
 def test_plot_bn_stages_draws_one_panel_per_stage():

@@ -6,8 +6,8 @@ notebook, across its code cells' sources) and the text that replaces it, the cla
 tests that should fail. For each mutant the repository's files (tracked and untracked, not ignored: no .venv, no
 build) are copied to a scratch directory, the bug is planted there, and pytest runs only the named tests in that
 copy, with PYTHONPATH set so that `import helpers` and `import course` find the scratch copy's helpers.py and
-course/ rather than the editable install's /work/main/helpers.py and /work/main/course/ (checked before the first
-mutant). /work/main itself is never written to. A mutant is *caught* when pytest reports failed tests; passing is
+course/ rather than the editable install's (the course folder's) helpers.py and course/ (checked before the first
+mutant). The course folder itself is never written to. A mutant is *caught* when pytest reports failed tests; passing is
 *missed*; anything else (a collection error, a timeout) is reported as such. The exit status is 0 only if every
 mutant is caught.
 
