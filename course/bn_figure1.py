@@ -75,7 +75,7 @@ def batch_outputs(model: Any, x: Any, layer: str) -> tuple[np.ndarray, np.ndarra
     return _batch_probe(model, layer)(x)
 
 
-def _batch_probe(model: Any, layer: str) -> Callable[[Any], tuple[np.ndarray, np.ndarray]]:
+def _batch_probe(model: Any, layer: str, traced: bool = False) -> Callable[[Any], tuple[np.ndarray, np.ndarray]]:
     keras = import_keras_quietly()
     names = [lay.name for lay in model.layers]
     if layer not in names:
@@ -84,11 +84,12 @@ def _batch_probe(model: Any, layer: str) -> Callable[[Any], tuple[np.ndarray, np
 
     probe = keras.Model(model.input, [model.output, model.get_layer(layer).output])
 
-    # one traced graph instead of dozens of eager operations per call: run_figure1 probes a model 64 times
-    @tf.function(reduce_retracing=True)
     def forward(trainable: list, non_trainable: list, x: Any) -> Any:
         outputs, _ = probe.stateless_call(trainable, non_trainable, x, training=True)
         return outputs
+
+    if traced:  # run_figure1 probes one model 64 times: one traced graph beats dozens of eager operations a call
+        forward = tf.function(forward, reduce_retracing=True)
 
     def run(x: Any) -> tuple[np.ndarray, np.ndarray]:
         out, inner = forward(
@@ -156,7 +157,7 @@ def run_figure1(
     record: dict[str, list] = {"steps": [], "accuracy": [], "percentiles": [], "kernel norms": []}
     dense_names = ("dense_1", "dense_2", "dense_3")
 
-    probe = _batch_probe(model, layer)
+    probe = _batch_probe(model, layer, traced=True)
 
     def take(step: int) -> None:
         probabilities, inner = probe(x_test)
