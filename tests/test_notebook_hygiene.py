@@ -6,10 +6,15 @@ These checks read the stored .ipynb files only (nbval re-runs them separately).
 from __future__ import annotations
 
 import re
+import sys
 
+import nbformat
 import pytest
 
-from conftest import IGNORE_MARKERS, cell_source, comment_markers, load_notebook, notebook_paths
+from conftest import IGNORE_MARKERS, ROOT, cell_source, comment_markers, load_notebook, notebook_paths
+
+sys.path.insert(0, str(ROOT / "tools"))
+from execute_notebooks import merge_stream_outputs  # tools/ is not an installed package
 
 NOTEBOOKS = notebook_paths()
 IDS = [p.name for p in NOTEBOOKS]
@@ -236,15 +241,6 @@ def test_each_cells_printed_text_is_one_stream_output(path):
 
 
 def test_merge_stream_outputs_joins_consecutive_streams_only():
-    import sys
-
-    import nbformat
-
-    from conftest import ROOT
-
-    sys.path.insert(0, str(ROOT / "tools"))
-    from execute_notebooks import merge_stream_outputs
-
     cell = nbformat.v4.new_code_cell("print(1)")
     cell.outputs = [
         nbformat.v4.new_output("stream", name="stdout", text="a\n"),
