@@ -11,7 +11,8 @@ writes ``helpers.train_run`` wherever it lives. The idea each lesson teaches sta
 
 Where things are (each name below is also ``helpers.NAME``; NN: the notebook that uses it)::
 
-    helpers.py                  `setup`, `resolve_seed` (`SEED_ENV_VAR`), `plot_style`
+    helpers.py                  `setup`, `resolve_seed` (`SEED_ENV_VAR`), `plot_style`,
+                                `KERAS_DATASET_SHUFFLE_WARNING` (the one warning setup hides)
     course/__init__.py          `PROJECT_ROOT`: the course folder
     course/checks.py            exercises: `check`, `is_correct`, `exercise` (registers a checker, an
                                 `Exercise`), `exercise_ids`, `hint_for_number`
@@ -24,8 +25,8 @@ Where things are (each name below is also ``helpers.NAME``; NN: the notebook tha
     course/batch_recorder.py    01: `record_fed_batches` (returns `FedBatches`), `plot_batches`
     course/timing.py            02: `epoch_timer`, `seconds_per_update`
     course/loglog.py            02: `log_log_slope`, `plot_loglog`
-    course/training.py          02: `restart`, `loss_recorder`; 06: `fresh_start`, `train_run`,
-                                `reusable_model`, `accuracy`
+    course/training.py          02: `restart`, `loss_recorder`, `shuffled_batches`; 06: `fresh_start`,
+                                `train_run`, `reusable_model`, `accuracy`
     course/loss_surface.py      03: `plot_loss_contours`, `first_step_within`, `steps_to_minimum`
     course/regression.py        03: `build_mlp`, `validation_curve`, `verdict`, `plot_validation_losses`
     course/formatting.py        03: `written_out`; 05: `rounded`
@@ -44,6 +45,8 @@ from __future__ import annotations
 
 import os
 import random
+import re
+import warnings
 from typing import Any
 
 import numpy as np
@@ -67,7 +70,7 @@ from course.batch_recorder import FedBatches, plot_batches, record_fed_batches
 # 02 batch size trade-offs: timing, power laws, one compiled model restarted, its loss recorded as it trains
 from course.timing import epoch_timer, seconds_per_update
 from course.loglog import log_log_slope, plot_loglog
-from course.training import loss_recorder, restart
+from course.training import loss_recorder, restart, shuffled_batches
 
 # 03 feature scaling: the used-car data, the loss surface, the small regression network, column histograms
 from course.data import DATA_DIR, USED_CARS_COLUMNS, USED_CARS_FILE, load_used_cars
@@ -204,10 +207,16 @@ def _split_cpu(n_devices: int) -> None:
             ) from None
 
 
+# The start of the warning setup() hides (see there); tests/test_helpers_setup.py notices when Keras drops it.
+KERAS_DATASET_SHUFFLE_WARNING = "`shuffle=True` was passed, but will be ignored since the data `x` was provided"
+
+
 def setup(seed: int = 42, logical_cpus: int | None = None) -> int:
     """Prepare a notebook: seed every random generator, quiet TensorFlow, set the plot style.
 
-    Call it once, in the notebook's setup cell, before ``import keras``.
+    Call it once, in the notebook's setup cell, before ``import keras``. It also hides one Keras warning,
+    the one ``fit()`` gives for every ``tf.data`` pipeline because its default ``shuffle=True`` does not apply
+    to one (`KERAS_DATASET_SHUFFLE_WARNING`; keras-team/keras#22777, Keras 3.15).
 
     Parameters
     ----------
@@ -245,6 +254,9 @@ def setup(seed: int = 42, logical_cpus: int | None = None) -> int:
     keras.utils.set_random_seed(seed)
     random.seed(seed)
     np.random.seed(seed)
+    # Keras 3.15 warns on every fit() given a tf.data pipeline that its own default, shuffle=True, is ignored
+    # (keras-team/keras#22777); the course's pipelines shuffle themselves (`shuffled_batches`), so hide that one.
+    warnings.filterwarnings("ignore", message=re.escape(KERAS_DATASET_SHUFFLE_WARNING), category=UserWarning)
 
     import matplotlib as mpl
 

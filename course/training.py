@@ -131,6 +131,45 @@ def loss_recorder(x: Any, y: Any, loss_fn: Callable[[Any, Any], Any], every: int
     return LossRecorder()
 
 
+def shuffled_batches(x: Any, y: Any, batch_size: int, seed: int) -> Any:
+    """The samples ``(x, y)`` as a ``tf.data`` pipeline of batches, reshuffled every epoch in an order fixed by `seed`.
+
+    What ``fit(x, y, batch_size=..., shuffle=True)`` feeds, with two differences: the order comes from `seed`
+    alone (not from TensorFlow's global seed, see notebook 01), and starting an epoch costs about a millisecond
+    instead of the tens of milliseconds ``fit`` spends building its pipeline for NumPy arrays. The batch
+    dimension is left unknown, so one traced training step serves every batch size. The last batch of an epoch
+    is smaller when `batch_size` does not divide the number of samples, as in ``fit``.
+
+    Parameters
+    ----------
+    x, y : array-like
+        Samples and their labels, as many labels as samples.
+    batch_size : int
+        Samples per batch, >= 1.
+    seed : int
+        Seed of the shuffling, >= 0.
+
+    Returns
+    -------
+    tf.data.Dataset
+        Pass it to ``model.fit`` in place of ``x, y`` (and without ``batch_size``).
+
+    Raises
+    ------
+    ValueError
+        If `x` and `y` differ in length or are empty, or `batch_size` or `seed` is not a whole number in range.
+    """
+    import tensorflow as tf
+
+    if len(x) != len(y) or len(x) == 0:
+        raise ValueError(f"x and y must be non-empty and of the same length, got {len(x)} and {len(y)}")
+    for name, value, least in (("batch_size", batch_size, 1), ("seed", seed, 0)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
+            raise ValueError(f"{name} must be a whole number >= {least}, got {value!r}")
+    samples = tf.data.Dataset.from_tensor_slices((np.asarray(x), np.asarray(y)))
+    return samples.shuffle(len(x), seed=int(seed)).batch(int(batch_size))
+
+
 def fresh_start(model: Any, seed: int) -> None:
     """Give every weight of a Keras model a fresh initial value drawn with `seed`, as if it had just been built.
 

@@ -313,6 +313,35 @@ def test_seconds_per_update_refuses_nonsense(nb):
         helpers.seconds_per_update(model, x, y[:5], 8)
 
 
+def test_shuffled_batches_feeds_every_sample_once_per_epoch_in_a_seeded_order():
+    x = np.arange(10, dtype="float32").reshape(10, 1)
+    y = np.arange(10)
+    batches = helpers.shuffled_batches(x, y, 4, seed=3)
+    assert batches.element_spec[0].shape.as_list() == [None, 1]  # one traced step serves every batch size
+    epochs = [[(bx.numpy()[:, 0].astype(int).tolist(), by.numpy().tolist()) for bx, by in batches] for _ in range(2)]
+    for epoch in epochs:
+        assert [len(bx) for bx, _ in epoch] == [4, 4, 2]  # the last batch is the remainder, as in fit()
+        assert all(bx == by for bx, by in epoch)  # samples stay with their labels
+        assert sorted(i for bx, _ in epoch for i in bx) == list(range(10))
+    orders = [[i for bx, _ in epoch for i in bx] for epoch in epochs]
+    assert orders[0] != orders[1], "a new order every epoch"
+    again = [int(i) for bx, _ in helpers.shuffled_batches(x, y, 4, seed=3) for i in bx.numpy()[:, 0]]
+    other = [int(i) for bx, _ in helpers.shuffled_batches(x, y, 4, seed=4) for i in bx.numpy()[:, 0]]
+    assert again == orders[0] and other != orders[0], "the seed alone fixes the order"
+
+
+def test_shuffled_batches_refuses_nonsense():
+    x, y = np.zeros((6, 2), dtype="float32"), np.zeros(6)
+    with pytest.raises(ValueError, match="same length"):
+        helpers.shuffled_batches(x, y[:5], 2, seed=0)
+    for bad in (0, 2.5, True):
+        with pytest.raises(ValueError, match="batch_size"):
+            helpers.shuffled_batches(x, y, bad, seed=0)
+    for bad in (-1, 1.0, None):
+        with pytest.raises(ValueError, match="seed"):
+            helpers.shuffled_batches(x, y, 2, seed=bad)
+
+
 def test_plot_loglog_returns_its_axes_and_refuses_nonsense():
     import matplotlib
 

@@ -317,7 +317,7 @@ def test_precise_bn_sets_population_statistics_layer_by_layer(nb):
         h = np.maximum(np.asarray(bn.gamma) * (z - mean) / np.sqrt(var + bn.epsilon) + np.asarray(bn.beta), 0)
 
 
-TINY_SETTINGS = {"epochs": 3, "steps_per_epoch": 50}
+TINY_SETTINGS = {"epochs": 2, "steps_per_epoch": 50}
 TINY_BATCHES = [2, 4, 8, 32]
 
 

@@ -140,3 +140,33 @@ def test_setup_without_logical_cpus_leaves_one_cpu_device():
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "1"
+
+
+def test_keras_warns_that_fit_ignores_shuffle_for_a_pipeline_and_setup_hides_only_that_warning():
+    """Keras 3.15 warns on every fit(tf.data pipeline) that its default shuffle=True is ignored
+    (keras-team/keras#22777). When a release stops warning, the first assertion fails: drop the filter in setup."""
+    import warnings
+
+    import keras
+    import tensorflow as tf
+
+    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    pipeline = tf.data.Dataset.from_tensor_slices((np.zeros((4, 2), "float32"), np.zeros(4, "float32"))).batch(2)
+
+    def warned_while(action):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            action()
+        return [str(w.message) for w in caught]
+
+    shown = warned_while(lambda: model.fit(pipeline, epochs=1, verbose=0))
+    assert any(m.startswith(helpers.KERAS_DATASET_SHUFFLE_WARNING) for m in shown), shown
+
+    def setup_then_fit_and_warn():
+        helpers.setup(seed=0)  # its filter lives until catch_warnings restores the filters
+        model.fit(pipeline, epochs=1, verbose=0)
+        warnings.warn("another UserWarning", UserWarning, stacklevel=1)
+
+    shown = warned_while(setup_then_fit_and_warn)
+    assert shown == ["another UserWarning"], shown

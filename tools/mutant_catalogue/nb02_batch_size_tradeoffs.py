@@ -43,9 +43,10 @@ MUTANTS: list[Mutant] = [
     Mutant(
         "02-scaling-lr-ignored",
         NB02,
-        "helpers.restart(model, seed, learning_rate)\n    model.fit(x_train, y_train, "
-        "batch_size=batch_size, epochs=epochs",
-        "helpers.restart(model, seed, 0.05)\n    model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs",
+        "helpers.restart(model, seed, learning_rate)\n    model.fit(helpers.shuffled_batches(x_train, y_train, "
+        "batch_size, seed), epochs=epochs",
+        "helpers.restart(model, seed, 0.05)\n    model.fit(helpers.shuffled_batches(x_train, y_train, "
+        "batch_size, seed), epochs=epochs",
         (f"{T02}::test_same_lr_bigger_batch_learns_less_and_4x_lr_recovers_at_least_80_percent",),
         "02: at the same lr a 4x batch learns less; 4x the lr recovers at least 80 %",
     ),
@@ -98,5 +99,13 @@ MUTANTS: list[Mutant] = [
         "rows = np.arange((int(updates) - 1) * int(batch_size)) % len(x)",
         (f"{T02}::test_seconds_per_update_times_single_updates",),
         "helpers.seconds_per_update (`updates` updates)",
+    ),
+    Mutant(
+        "02-shuffled-batches-not-shuffled",
+        "course/training.py",
+        "return samples.shuffle(len(x), seed=int(seed)).batch(int(batch_size))",
+        "return samples.batch(int(batch_size))",
+        (f"{T02}::test_shuffled_batches_feeds_every_sample_once_per_epoch_in_a_seeded_order",),
+        "helpers.shuffled_batches (a new seeded order every epoch)",
     ),
 ]
