@@ -10,6 +10,7 @@ import numpy as np
 from course.bn_probes import _check_seed_arg
 from course.palette import COLORS, LINESTYLES, MARKERS
 from course.startup import import_keras_quietly
+from course.training import shuffled_batches
 
 
 def build_figure1_network(batch_norm: bool, seed: int, weight_std: float = 0.1, learning_rate: float = 0.5) -> Any:
@@ -112,7 +113,7 @@ def run_figure1(
     every: int = 10,
     snapshots: tuple[int, ...] = (),
 ) -> dict[str, Any]:
-    """Train `build_figure1_network` with SGD at batch size 60 and record it every `every` steps.
+    """Train `build_figure1_network` with SGD on seeded `shuffled_batches` of 60; record it every `every` steps.
 
     Parameters
     ----------
@@ -180,7 +181,8 @@ def run_figure1(
 
     start = [model.get_layer(n).kernel.numpy() for n in dense_names + ("output",)]
     take(0)
-    model.fit(x_train, y_train, batch_size=60, epochs=epochs, callbacks=[Probe()], verbose=0)
+    batches = shuffled_batches(x_train, y_train, 60, seed)  # a tf.data pipeline: cheaper per epoch than arrays
+    model.fit(batches, epochs=epochs, callbacks=[Probe()], shuffle=False, verbose=0)
     result = {k: np.array(v) for k, v in record.items()}
     result.update({"start kernels": start, "snapshots": kept, "model": model})
     return result

@@ -33,7 +33,7 @@ def epoch_timer():
     return EpochTimer()
 
 
-def seconds_per_update(model: Any, x: Any, y: Any, batch_size: int, updates: int = 32) -> float:
+def seconds_per_update(model: Any, x: Any, y: Any, batch_size: int, updates: int = 16) -> float:
     """Return the wall-clock seconds of one training update of ``model.fit`` at `batch_size`.
 
     One ``fit()`` call trains `updates` updates on batches of `batch_size` samples (cycling
