@@ -6,6 +6,7 @@ trains from a fresh start over seeds and variants (`fresh_start`, `train_run`, `
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from typing import Any
 
@@ -18,9 +19,11 @@ def restart(model: Any, seed: int, learning_rate: float) -> None:
     """Reset a compiled Keras model in place: fresh initial weights, fresh optimizer state, a new learning rate.
 
     Lets one compiled model serve many experiments: tracing and compiling a new model's
-    training step costs more than a short experiment. Afterwards the model is as if it had
-    just been built with ``keras.utils.set_random_seed(seed)`` and compiled with the same
-    optimizer at `learning_rate`.
+    training step costs more than a short experiment. Afterwards the model has the weights it
+    would have had if built just after ``keras.utils.set_random_seed(seed)``, and the state of
+    the same optimizer freshly compiled at `learning_rate`. TensorFlow's global seed is left as
+    it is (`helpers.setup` set it), so what it drives, such as the order of a seeded `tf.data`
+    shuffle, continues from there.
 
     Parameters
     ----------
@@ -59,7 +62,10 @@ def restart(model: Any, seed: int, learning_rate: float) -> None:
         raise ValueError("model must be built and compiled with an optimizer (call model.compile first)")
     if isinstance(getattr(optimizer, "_learning_rate", None), keras.optimizers.schedules.LearningRateSchedule):
         raise ValueError("the model's optimizer uses a learning-rate schedule; restart() sets a fixed learning rate")
-    keras.utils.set_random_seed(int(seed))
+    # Keras gives each new initializer a seed drawn from Python's `random`, so seeding it alone draws the weights
+    # keras.utils.set_random_seed(seed) would; that call would also reset TensorFlow's global seed, which clears
+    # TensorFlow's caches and makes the next training calls rebuild them (about 40 ms per restart)
+    random.seed(int(seed))
     model.set_weights(keras.models.clone_model(model).get_weights())  # same layers, weights drawn anew
     for variable in optimizer.variables:  # iteration count and any slots (momentum, Adam's moments)
         variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
@@ -134,9 +140,9 @@ def loss_recorder(x: Any, y: Any, loss_fn: Callable[[Any, Any], Any], every: int
 def shuffled_batches(x: Any, y: Any, batch_size: int, seed: int) -> Any:
     """The samples ``(x, y)`` as a ``tf.data`` pipeline of batches, reshuffled every epoch in an order fixed by `seed`.
 
-    What ``fit(x, y, batch_size=..., shuffle=True)`` feeds, with two differences: the order comes from `seed`
-    alone (not from TensorFlow's global seed, see notebook 01), and starting an epoch costs about a millisecond
-    instead of the tens of milliseconds ``fit`` spends building its pipeline for NumPy arrays. The batch
+    What ``fit(x, y, batch_size=..., shuffle=True)`` feeds, with two differences: the order is fixed by `seed`
+    (together with TensorFlow's global seed, which `helpers.setup` sets), and starting an epoch costs about a
+    millisecond instead of the tens of milliseconds ``fit`` spends building its pipeline for NumPy arrays. The batch
     dimension is left unknown, so one traced training step serves every batch size. The last batch of an epoch
     is smaller when `batch_size` does not divide the number of samples, as in ``fit``.
 

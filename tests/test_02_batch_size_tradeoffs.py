@@ -253,6 +253,26 @@ def test_restart_gives_the_same_fresh_weights_for_a_seed_and_resets_the_optimize
     assert not np.allclose(first[0], model.get_weights()[0])
 
 
+def test_restart_draws_the_weights_a_build_after_set_random_seed_draws_and_keeps_the_global_seed(nb, keras):
+    """The promise in restart's docstring, against Keras itself: the weights of a fresh copy of the model built
+    right after keras.utils.set_random_seed(seed); TensorFlow's global seed is not reset (that would clear
+    TensorFlow's caches on every restart)."""
+    import tensorflow as tf
+    from tensorflow.python.eager import context
+
+    model, before = nb["model"], context.global_seed()
+    try:
+        keras.utils.set_random_seed(7)
+        expected = keras.models.clone_model(model).get_weights()
+        keras.utils.set_random_seed(123)  # some other global state, which restart must leave alone
+        helpers.restart(model, 7, 0.1)
+        for a, b in zip(expected, model.get_weights(), strict=True):
+            np.testing.assert_array_equal(a, b)
+        assert context.global_seed() == 123
+    finally:
+        tf.random.set_seed(before)  # the other tests' runs depend on the notebook's global seed
+
+
 def test_restart_refuses_nonsense(nb, keras):
     model = nb["model"]
     with pytest.raises(TypeError, match="keras.Model"):
@@ -327,7 +347,7 @@ def test_shuffled_batches_feeds_every_sample_once_per_epoch_in_a_seeded_order():
     assert orders[0] != orders[1], "a new order every epoch"
     again = [int(i) for bx, _ in helpers.shuffled_batches(x, y, 4, seed=3) for i in bx.numpy()[:, 0]]
     other = [int(i) for bx, _ in helpers.shuffled_batches(x, y, 4, seed=4) for i in bx.numpy()[:, 0]]
-    assert again == orders[0] and other != orders[0], "the seed alone fixes the order"
+    assert again == orders[0] and other != orders[0], "the seed fixes the order (TensorFlow's global seed unchanged)"
 
 
 def test_shuffled_batches_refuses_nonsense():
