@@ -108,4 +108,12 @@ MUTANTS: list[Mutant] = [
         (f"{T02}::test_shuffled_batches_feeds_every_sample_once_per_epoch_in_a_seeded_order",),
         "helpers.shuffled_batches (a new seeded order every epoch)",
     ),
+    Mutant(
+        "02-restart-not-reseeded",
+        "course/training.py",
+        "    random.seed(int(seed))\n",
+        "",
+        (f"{T02}::test_restart_draws_the_weights_a_build_after_set_random_seed_draws_and_keeps_the_global_seed",),
+        "helpers.restart (the weights keras.utils.set_random_seed(seed) would draw)",
+    ),
 ]
