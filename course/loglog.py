@@ -76,7 +76,8 @@ def plot_loglog(
     for label, y in measured.items():
         ax.plot(x, y, label=label)
     for (label, y), style in zip((reference or {}).items(), ("--", ":", "-.")):
-        ax.plot(x, y, color="gray", linestyle=style, marker="", label=label)
+        # on top of the measured curves, which often lie on them
+        ax.plot(x, y, color="gray", linestyle=style, marker="", label=label, zorder=3)
     ax.set(xscale="log", yscale="log", xlabel=xlabel, ylabel=ylabel, title=title)
     plain = FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}")  # 1,000 rather than 10^3
     for axis, (low, high) in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
