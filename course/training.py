@@ -137,14 +137,15 @@ def loss_recorder(x: Any, y: Any, loss_fn: Callable[[Any, Any], Any], every: int
     return LossRecorder()
 
 
-def shuffled_batches(x: Any, y: Any, batch_size: int, seed: int) -> Any:
+def shuffled_batches(x: Any, y: Any, batch_size: int, seed: int, repeat: bool = False) -> Any:
     """The samples ``(x, y)`` as a ``tf.data`` pipeline of batches, reshuffled every epoch in an order fixed by `seed`.
 
     What ``fit(x, y, batch_size=..., shuffle=True)`` feeds, with two differences: the order is fixed by `seed`
     (together with TensorFlow's global seed, which `helpers.setup` sets), and starting an epoch costs about a
     millisecond instead of the tens of milliseconds ``fit`` spends building its pipeline for NumPy arrays. The batch
     dimension is left unknown, so one traced training step serves every batch size. The last batch of an epoch
-    is smaller when `batch_size` does not divide the number of samples, as in ``fit``.
+    is smaller when `batch_size` does not divide the number of samples, as in ``fit``; with `repeat` the passes
+    over the data run on without a break (give ``fit`` a ``steps_per_epoch``).
 
     Parameters
     ----------
@@ -154,6 +155,8 @@ def shuffled_batches(x: Any, y: Any, batch_size: int, seed: int) -> Any:
         Samples per batch, >= 1.
     seed : int
         Seed of the shuffling, >= 0.
+    repeat : bool
+        Repeat the data endlessly, each pass in a new order, batches crossing from one pass into the next.
 
     Returns
     -------
@@ -172,8 +175,8 @@ def shuffled_batches(x: Any, y: Any, batch_size: int, seed: int) -> Any:
     for name, value, least in (("batch_size", batch_size, 1), ("seed", seed, 0)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
             raise ValueError(f"{name} must be a whole number >= {least}, got {value!r}")
-    samples = tf.data.Dataset.from_tensor_slices((np.asarray(x), np.asarray(y)))
-    return samples.shuffle(len(x), seed=int(seed)).batch(int(batch_size))
+    samples = tf.data.Dataset.from_tensor_slices((np.asarray(x), np.asarray(y))).shuffle(len(x), seed=int(seed))
+    return (samples.repeat() if repeat else samples).batch(int(batch_size))
 
 
 def fresh_start(model: Any, seed: int) -> None:
@@ -289,15 +292,13 @@ def train_run(
         model.compile(optimizer=keras.optimizers.SGD(), loss="sparse_categorical_crossentropy", steps_per_execution=50)
     fresh_start(model, int(seed))
     model.optimizer.learning_rate.assign(learning_rate)
-    batches = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=int(seed))
-    if steps_per_epoch is not None:
-        batches = batches.repeat()
+    batches = shuffled_batches(x, y, batch_size, int(seed), repeat=steps_per_epoch is not None)
     recorder = _Recorder()
     logger, level = tf.get_logger(), tf.get_logger().level
     logger.setLevel("ERROR")  # each new model traces its predict function once: no retracing warnings for that
     try:
         history = model.fit(
-            batches.batch(batch_size),
+            batches,
             epochs=epochs,
             steps_per_epoch=steps_per_epoch,
             shuffle=False,

@@ -348,6 +348,9 @@ def test_shuffled_batches_feeds_every_sample_once_per_epoch_in_a_seeded_order():
     again = [int(i) for bx, _ in helpers.shuffled_batches(x, y, 4, seed=3) for i in bx.numpy()[:, 0]]
     other = [int(i) for bx, _ in helpers.shuffled_batches(x, y, 4, seed=4) for i in bx.numpy()[:, 0]]
     assert again == orders[0] and other != orders[0], "the seed fixes the order (TensorFlow's global seed unchanged)"
+    endless = helpers.shuffled_batches(x, y, 4, seed=3, repeat=True)
+    first_20 = [int(i) for bx, _ in endless.take(5) for i in bx.numpy()[:, 0]]  # batches run across passes
+    assert first_20[:10] == orders[0] and first_20[10:] == orders[1] and sorted(first_20[10:]) == list(range(10))
 
 
 def test_shuffled_batches_refuses_nonsense():

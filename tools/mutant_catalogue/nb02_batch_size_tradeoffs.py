@@ -103,8 +103,8 @@ MUTANTS: list[Mutant] = [
     Mutant(
         "02-shuffled-batches-not-shuffled",
         "course/training.py",
-        "return samples.shuffle(len(x), seed=int(seed)).batch(int(batch_size))",
-        "return samples.batch(int(batch_size))",
+        ".shuffle(len(x), seed=int(seed))\n    return (samples",
+        "\n    return (samples",
         (f"{T02}::test_shuffled_batches_feeds_every_sample_once_per_epoch_in_a_seeded_order",),
         "helpers.shuffled_batches (a new seeded order every epoch)",
     ),
